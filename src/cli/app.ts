@@ -1,0 +1,147 @@
+/**
+ * The command tree (commander) and the one place that turns a command's outcome into output
+ * and an exit code. Command modules are imported only when their command runs, so `--help`
+ * and `--version` stay fast.
+ *
+ * @module
+ */
+
+import { Command, CommanderError, Option } from "commander";
+import { VERSION } from "../version.ts";
+import type { CliContext } from "./context.ts";
+
+/** A command implementation: returns the exit code (0 success, 3 partial, ...). */
+export type CommandRun = (
+  ctx: CliContext,
+  args: unknown[],
+  opts: Record<string, unknown>,
+) => Promise<number | void>;
+
+type Loader = () => Promise<{ default: CommandRun }>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const EXIT_HELP = `
+Exit codes: 0 success, 1 failed, 2 usage error, 3 partial (some files failed), 4 not configured,
+5 invalid credentials or access denied, 6 bucket or key not found, 7 network, 8 refused for
+safety, 130 interrupted.
+
+Settings come from flags, then AWS_* environment variables and ~/.aws files, then the profile
+saved by 'eigen-s3 configure'. Keys are relative to the profile's path prefix.`;
+
+/** Builds the command tree; `run` executes the chosen command. */
+export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>): Command {
+  const program = new Command("eigen-s3")
+    .description(
+      "Archival backups to S3-compatible storage: a full-screen UI and a scriptable CLI.",
+    )
+    .version(VERSION, "--version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .option("--profile <name>", "use this saved profile")
+    .option("--endpoint <url>", "S3 endpoint URL (e.g. https://s3.eu-central-003.backblazeb2.com)")
+    .option("--region <region>", "region (default: profile, AWS_REGION, us-east-1)")
+    .option("--bucket <name>", "bucket name")
+    .option("--path-prefix <prefix>", "root prefix inside the bucket")
+    .option("--json", "machine output: NDJSON on stdout")
+    .option("--quiet", "no progress or notices")
+    .option("--verbose", "more detail on stderr")
+    .option("--no-color", "no colours (NO_COLOR is honoured too)")
+    .addHelpText("after", EXIT_HELP)
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  const act = (load: Loader) => async (...args: unknown[]) => {
+    await run(args[args.length - 1] as Command, load);
+  };
+
+  program.command("configure")
+    .description("create or update a profile (prompts on a terminal; secret via --secret-stdin)")
+    .option("--access-key-id <id>", "access key id")
+    .option("--secret-stdin", "read the secret access key from stdin")
+    .addOption(
+      new Option("--secret-backend <backend>", "where to keep the secret").choices([
+        "keychain",
+        "pass",
+        "file",
+      ]),
+    )
+    .option("--no-test", "save without testing the connection")
+    .action(act(() => import("./commands/configure.ts")));
+
+  const config = program.command("config").description("show, list or remove profiles");
+  config.command("show").description("the active profile (never the secret)")
+    .action(act(() => import("./commands/config_show.ts")));
+  config.command("list").description("all profiles").action(
+    act(() => import("./commands/config_list.ts")),
+  );
+  config.command("remove").description("delete a profile and its stored secret").argument("<name>")
+    .action(act(() => import("./commands/config_remove.ts")));
+
+  program.command("test").description("test the connection and bucket access")
+    .action(act(() => import("./commands/test.ts")));
+  program.command("buckets").description("list buckets").action(
+    act(() => import("./commands/buckets.ts")),
+  );
+  program.command("ls").description("list objects (folders first unless --recursive)")
+    .argument("[prefix]", "key prefix", "")
+    .option("-r, --recursive", "list every object under the prefix")
+    .option("--max-keys <n>", "show at most N entries", "1000")
+    .option("--versions", "list object versions and delete markers")
+    .action(act(() => import("./commands/ls.ts")));
+  program.command("put").description("upload one file")
+    .argument("<local_path>").argument(
+      "[key]",
+      "object key (default: the file name; ending in / appends it)",
+    )
+    .option("--meta <key=value>", "user metadata (repeatable)", collect, [])
+    .option("--storage-class <class>", "e.g. STANDARD_IA, GLACIER, DEEP_ARCHIVE")
+    .option("--content-type <type>", "override the type guessed from the extension")
+    .action(act(() => import("./commands/put.ts")));
+  program.command("get").description("download one object (resumable, verified, mtime restored)")
+    .argument("<key>").argument("[local_path]", "destination file or folder (default: ./<name>)")
+    .option("--version-id <id>", "a specific version")
+    .action(act(() => import("./commands/get.ts")));
+  program.command("rm").description("delete objects").argument("<keys...>")
+    .action(act(() => import("./commands/rm.ts")));
+  program.command("history").description("past backup and restore runs, newest first")
+    .option("--limit <n>", "how many", "20")
+    .action(act(() => import("./commands/history.ts")));
+  // -- further commands register below (backup, restore, verify, schedule, daemon, lifecycle, tui) --
+
+  return program;
+}
+
+/** Runs eigen-s3 with `argv` (without the program name); resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  let exitCode = 0;
+  const program = buildProgram(async (cmd, load) => {
+    const { dispatch } = await import("./dispatch.ts");
+    exitCode = await dispatch(cmd, load);
+  });
+  program.configureOutput({
+    writeErr: (s) => {
+      if (!json) Deno.stderr.writeSync(new TextEncoder().encode(s));
+    },
+    outputError: (s, write) => write(s.replace(/^error: /, "eigen-s3: ")),
+  });
+  program.action(async () => {
+    const { dispatchDefault } = await import("./dispatch.ts");
+    exitCode = await dispatchDefault(program);
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    if (
+      e.code === "commander.helpDisplayed" || e.code === "commander.version" ||
+      e.code === "commander.help"
+    ) return 0;
+    if (json) {
+      const message = e.message.replace(/^error: /, "");
+      console.log(JSON.stringify({ event: "error", error: { code: "UsageError", message } }));
+    }
+    return 2;
+  }
+  return exitCode;
+}

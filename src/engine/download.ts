@@ -1,0 +1,193 @@
+/**
+ * Downloads one object to a local file: streams into `<file>.eigen-part`, resumes an earlier
+ * partial download with a Range request guarded by If-Match, verifies the MD5 when the object's
+ * metadata or single-part ETag tells it, restores the mtime, then renames into place. Nothing
+ * half-written ever sits at the final path.
+ *
+ * @module
+ */
+
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
+import type { Readable } from "node:stream";
+import type { BandwidthLimiter } from "./bandwidth.ts";
+import { EngineError, throwIfAborted } from "./errors.ts";
+import { md5Stream, readRange } from "./hashing.ts";
+import { knownMd5, META_MTIME, parseMtime, unquoteEtag } from "./object_meta.ts";
+import type { DownloadRecords } from "./download_records.ts";
+
+/** Suffix of partial downloads. */
+export const PART_SUFFIX = ".eigen-part";
+
+/** One object to download. */
+export interface DownloadRequest {
+  client: S3Client;
+  /** "endpoint|bucket" (for resume records). */
+  target: string;
+  bucket: string;
+  key: string;
+  versionId?: string;
+  /** Final local path. Its folder must exist. */
+  dest: string;
+  limiter?: BandwidthLimiter;
+  records?: DownloadRecords;
+  signal?: AbortSignal;
+  /** Bytes received (including bytes of a resumed part found on disk). */
+  onBytes?: (delta: number) => void;
+}
+
+/** What a download did. */
+export interface DownloadOutcome {
+  bytes: number;
+  etag: string;
+  /** True when the content was checked against a known MD5. */
+  md5Verified: boolean;
+  /** The mtime set on the file (ms), from x-amz-meta-mtime or Last-Modified. */
+  mtimeMs?: number;
+  /** Bytes that were already on disk from an interrupted run. */
+  resumedBytes: number;
+  durationMs: number;
+}
+
+async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.lstat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+async function removeIfExists(path: string): Promise<void> {
+  await Deno.remove(path).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  });
+}
+
+async function get(
+  req: DownloadRequest,
+  range?: { from: number; etag: string },
+): Promise<GetObjectCommandOutput> {
+  return await req.client.send(
+    new GetObjectCommand({
+      Bucket: req.bucket,
+      Key: req.key,
+      ...(req.versionId ? { VersionId: req.versionId } : {}),
+      ...(range ? { Range: `bytes=${range.from}-`, IfMatch: `"${range.etag}"` } : {}),
+    }),
+    { abortSignal: req.signal },
+  );
+}
+
+function totalSize(out: GetObjectCommandOutput, offset: number): number {
+  const m = /\/(\d+)$/.exec(out.ContentRange ?? "");
+  if (m) return Number(m[1]);
+  return offset + (out.ContentLength ?? 0);
+}
+
+/** Downloads `req.key` to `req.dest` (atomically, resumably, verified). */
+export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcome> {
+  const started = performance.now();
+  throwIfAborted(req.signal);
+  const part = req.dest + PART_SUFFIX;
+  const partInfo = await lstatOrNull(part);
+  const rec = req.records?.find(part);
+  let offset = 0;
+  if (partInfo) {
+    const resumable = partInfo.isFile && rec && rec.target === req.target && rec.key === req.key &&
+      rec.version_id === (req.versionId ?? "") && partInfo.size > 0;
+    if (resumable) offset = partInfo.size;
+    else await removeIfExists(part);
+  }
+
+  let out: GetObjectCommandOutput;
+  try {
+    out = offset > 0 ? await get(req, { from: offset, etag: rec!.etag }) : await get(req);
+  } catch (e) {
+    const name = (e as { name?: string }).name;
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (
+      offset > 0 &&
+      (name === "PreconditionFailed" || name === "InvalidRange" || status === 412 || status === 416)
+    ) {
+      // The object changed (or the part is already complete/oversized): start over.
+      await removeIfExists(part);
+      req.records?.remove(part);
+      offset = 0;
+      out = await get(req);
+    } else {
+      throw e;
+    }
+  }
+  const etag = unquoteEtag(out.ETag);
+  const total = totalSize(out, offset);
+  req.records?.save({
+    part_path: part,
+    target: req.target,
+    key: req.key,
+    etag,
+    version_id: req.versionId ?? "",
+  });
+
+  const hash = md5Stream();
+  const file = await Deno.open(
+    part,
+    offset > 0 ? { write: true, append: true } : { write: true, createNew: true, mode: 0o644 },
+  );
+  let written = offset;
+  try {
+    if (offset > 0) {
+      using reader = await Deno.open(part, { read: true });
+      await readRange(reader, 0, offset, (c) => hash.update(c), req.signal);
+      req.onBytes?.(offset);
+    }
+    const body = out.Body as Readable | undefined;
+    if (body) {
+      try {
+        for await (const chunk of body as AsyncIterable<Uint8Array>) {
+          throwIfAborted(req.signal);
+          if (req.limiter) await req.limiter.take(chunk.length, req.signal);
+          let off = 0;
+          while (off < chunk.length) off += await file.write(chunk.subarray(off));
+          hash.update(chunk);
+          written += chunk.length;
+          req.onBytes?.(chunk.length);
+        }
+      } finally {
+        body.destroy?.();
+      }
+    }
+  } finally {
+    file.close();
+  }
+  if (written !== total) {
+    throw new EngineError(
+      "DownloadFailed",
+      `Download of '${req.key}' ended early (${written} of ${total} bytes): run again to resume.`,
+      { retryable: true },
+    );
+  }
+  const expected = knownMd5(out.Metadata, out.ETag, out.ServerSideEncryption);
+  const actual = hash.finish().hex;
+  if (expected && expected !== actual) {
+    await removeIfExists(part);
+    req.records?.remove(part);
+    throw new EngineError(
+      "DownloadFailed",
+      `Download of '${req.key}' is corrupt (MD5 ${actual}, expected ${expected}): it was discarded; run again.`,
+      { retryable: true },
+    );
+  }
+  const mtimeMs = parseMtime(out.Metadata?.[META_MTIME]) ?? out.LastModified?.getTime();
+  if (mtimeMs !== undefined) await Deno.utime(part, new Date(), new Date(mtimeMs));
+  await Deno.rename(part, req.dest);
+  req.records?.remove(part);
+  const outcome: DownloadOutcome = {
+    bytes: written,
+    etag,
+    md5Verified: expected !== undefined,
+    resumedBytes: offset,
+    durationMs: Math.round(performance.now() - started),
+  };
+  if (mtimeMs !== undefined) outcome.mtimeMs = mtimeMs;
+  return outcome;
+}

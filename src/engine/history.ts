@@ -1,0 +1,81 @@
+/**
+ * Run history: one record per backup/restore/verify run, newest first, in the state database.
+ *
+ * @module
+ */
+
+import type { StateDb } from "./state_db.ts";
+
+/** How a run ended. */
+export type RunStatus = "success" | "partial" | "failed" | "interrupted" | "dry-run";
+
+/** One finished run. */
+export interface HistoryRecord {
+  id: number;
+  /** "backup", "restore", "verify", ... */
+  command: string;
+  /** Scheduled job name, when a schedule ran it. */
+  job: string | null;
+  profile: string;
+  bucket: string;
+  /** Full key prefix the run worked on. */
+  prefix: string;
+  local_path: string;
+  started_at: string;
+  finished_at: string;
+  status: RunStatus;
+  exit_code: number;
+  /** The run's report (SyncReport, RestoreReport, ...) as it was printed. */
+  report: unknown;
+  /** The error message when the run failed as a whole. */
+  error: string | null;
+}
+
+/** A record before it has an id. */
+export type NewHistoryRecord = Omit<HistoryRecord, "id">;
+
+/** Run history storage. */
+export interface History {
+  add(record: NewHistoryRecord): number;
+  list(limit: number, filter?: { command?: string; job?: string }): HistoryRecord[];
+}
+
+interface Row extends Omit<HistoryRecord, "report"> {
+  report: string;
+}
+
+/** SQLite-backed history. */
+export function sqliteHistory(state: StateDb): History {
+  state.ensureSchema(
+    "history",
+    `CREATE TABLE IF NOT EXISTS history (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, command TEXT NOT NULL, job TEXT, profile TEXT NOT NULL,
+      bucket TEXT NOT NULL, prefix TEXT NOT NULL, local_path TEXT NOT NULL, started_at TEXT NOT NULL,
+      finished_at TEXT NOT NULL, status TEXT NOT NULL, exit_code INTEGER NOT NULL,
+      report TEXT NOT NULL, error TEXT)`,
+  );
+  const insert = state.db.prepare(
+    `INSERT INTO history (command, job, profile, bucket, prefix, local_path, started_at, finished_at,
+      status, exit_code, report, error)
+     VALUES (:command, :job, :profile, :bucket, :prefix, :local_path, :started_at, :finished_at,
+      :status, :exit_code, :report, :error)`,
+  );
+  const select = state.db.prepare(
+    `SELECT * FROM history WHERE (:command IS NULL OR command = :command) AND (:job IS NULL OR job = :job)
+     ORDER BY id DESC LIMIT :limit`,
+  );
+  return {
+    add(r) {
+      const out = insert.run({ ...r, report: JSON.stringify(r.report ?? null) });
+      return Number(out.lastInsertRowid);
+    },
+    list(limit, filter = {}) {
+      const rows = select.all({
+        command: filter.command ?? null,
+        job: filter.job ?? null,
+        limit,
+      }) as unknown as Row[];
+      return rows.map((row) => ({ ...row, report: JSON.parse(row.report) }));
+    },
+  };
+}

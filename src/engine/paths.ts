@@ -1,0 +1,32 @@
+/**
+ * Where eigen-s3 keeps its files (XDG base directories).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+
+/** Environment reader, injectable for tests. */
+export type Env = (name: string) => string | undefined;
+
+/** Reads the real process environment. */
+export const processEnv: Env = (name) => Deno.env.get(name);
+
+function home(env: Env): string {
+  return env("HOME") ?? env("USERPROFILE") ?? ".";
+}
+
+/** `$XDG_CONFIG_HOME/eigen` (default `~/.config/eigen`). */
+export function configDir(env: Env = processEnv): string {
+  return join(env("XDG_CONFIG_HOME") || join(home(env), ".config"), "eigen");
+}
+
+/** `$XDG_STATE_HOME/eigen` (default `~/.local/state/eigen`). */
+export function stateDir(env: Env = processEnv): string {
+  return join(env("XDG_STATE_HOME") || join(home(env), ".local", "state"), "eigen");
+}
+
+/** The profiles file, `<configDir>/s3-config.json`. */
+export function configFile(env: Env = processEnv): string {
+  return join(configDir(env), "s3-config.json");
+}

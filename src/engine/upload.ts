@@ -1,0 +1,79 @@
+/**
+ * Uploads one local file: a single PutObject with Content-MD5 up to the multipart threshold,
+ * a resumable multipart upload above it (see multipart.ts). Both carry rclone-compatible
+ * mtime/md5chksum metadata and both detect a file that changes while it is read.
+ *
+ * @module
+ */
+
+import { Readable } from "node:stream";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { paced } from "./bandwidth.ts";
+import { throwIfAborted } from "./errors.ts";
+import { md5Bytes, readRange } from "./hashing.ts";
+import { unquoteEtag } from "./object_meta.ts";
+import { Semaphore } from "./semaphore.ts";
+import { multipartUpload } from "./multipart.ts";
+import {
+  assertUnchanged,
+  changedError,
+  MULTIPART_THRESHOLD,
+  objectFields,
+  type UploadOutcome,
+  type UploadRequest,
+} from "./upload_request.ts";
+
+export * from "./upload_request.ts";
+
+/** Reads exactly `size` bytes of `path`; a shorter or longer file means it changed. */
+async function readExactly(path: string, size: number, signal?: AbortSignal): Promise<Uint8Array> {
+  using file = await Deno.open(path, { read: true });
+  const out = new Uint8Array(size);
+  let off = 0;
+  await readRange(file, 0, size + 1, (chunk) => {
+    if (off + chunk.length > size) throw changedError(path);
+    out.set(chunk, off);
+    off += chunk.length;
+  }, signal);
+  if (off !== size) throw changedError(path);
+  return out;
+}
+
+/** Uploads one file (single PUT or multipart by size). */
+export async function uploadFile(req: UploadRequest): Promise<UploadOutcome> {
+  const started = performance.now();
+  throwIfAborted(req.signal);
+  const threshold = req.multipartThreshold ?? MULTIPART_THRESHOLD;
+  if (req.size > threshold) {
+    const r = await multipartUpload(req);
+    return { ...r, multipart: true, durationMs: Math.round(performance.now() - started) };
+  }
+  const slots = req.slots ?? new Semaphore(1);
+  return await slots.run(async () => {
+    const bytes = await readExactly(req.path, req.size, req.signal);
+    const md5 = md5Bytes(bytes);
+    if (req.md5 && req.md5.hex !== md5.hex) throw changedError(req.path);
+    await assertUnchanged(req.path, req.size, req.mtimeMs);
+    const body = req.limiter && bytes.length > 0
+      ? Readable.from(paced(bytes, req.limiter, req.signal))
+      : bytes;
+    const out = await req.client.send(
+      new PutObjectCommand({
+        ...objectFields(req, md5),
+        Body: body,
+        ContentLength: bytes.length,
+        ContentMD5: md5.base64,
+      }),
+      { abortSignal: req.signal },
+    );
+    req.onBytes?.(bytes.length);
+    return {
+      etag: unquoteEtag(out.ETag),
+      bytes: bytes.length,
+      md5,
+      multipart: false,
+      resumedParts: 0,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }, req.signal);
+}
