@@ -1,0 +1,268 @@
+/**
+ * Shared test support: the S3 server under test (RGW, or the fauxqs fake), an independent raw
+ * S3 client for asserting on what is really stored, unique buckets, isolated HOME/XDG folders,
+ * and a runner for the real CLI (`deno run -A main.ts`).
+ *
+ * @module
+ */
+
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { join } from "node:path";
+
+/** Credentials of the test server (RGW's test user; the fake accepts anything). */
+export const TEST_ACCESS_KEY = "TESTACCESSKEY0000000";
+/** See {@link TEST_ACCESS_KEY}. */
+export const TEST_SECRET_KEY = "testsecretkey0000000000000000000000000000";
+
+async function probe(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1500) });
+    await res.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const givenEndpoint = Deno.env.get("EIGEN_TEST_S3_ENDPOINT");
+/** The endpoint under test (null when no server is reachable: S3 tests are then skipped). */
+export const S3_ENDPOINT: string | null = givenEndpoint ??
+  ((await probe("http://127.0.0.1:7480")) ? "http://127.0.0.1:7480" : null);
+/** "rgw" (real server), "fauxqs" (fake) or "none". */
+export const S3_KIND: "rgw" | "fauxqs" | "none" = S3_ENDPOINT === null
+  ? "none"
+  : (Deno.env.get("EIGEN_TEST_S3_KIND") as "rgw" | "fauxqs" | undefined) ?? "rgw";
+/** True when a real RGW is under test. */
+export const IS_RGW = S3_KIND === "rgw";
+/** True when any S3 server is under test. */
+export const HAS_S3 = S3_KIND !== "none";
+
+/** Suffix for test names that only run on RGW, e.g. `"resume [rgw]"`; the skip is visible. */
+export function rgwOnly(name: string): { name: string; ignore: boolean } {
+  return {
+    name: IS_RGW ? name : `${name} [skipped: needs Ceph RGW, running on ${S3_KIND}]`,
+    ignore: !IS_RGW,
+  };
+}
+
+/** Same for tests that need any S3 server. */
+export function s3Test(name: string): { name: string; ignore: boolean } {
+  return { name: HAS_S3 ? name : `${name} [skipped: no S3 server]`, ignore: !HAS_S3 };
+}
+
+/** An independent S3 client with plain settings (not eigen-s3's factory) for assertions. */
+export function rawClient(): S3Client {
+  return new S3Client({
+    endpoint: S3_ENDPOINT ?? "http://127.0.0.1:7480",
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+let bucketCounter = 0;
+
+/** Creates a uniquely named bucket; call `drop()` (also empties it) when done. */
+export async function createTestBucket(
+  client: S3Client,
+  label = "t",
+): Promise<{ name: string; drop(): Promise<void> }> {
+  bucketCounter += 1;
+  const name = `${label}-${Date.now().toString(36)}-${Deno.pid}-${bucketCounter}`.toLowerCase()
+    .slice(0, 63);
+  await client.send(new CreateBucketCommand({ Bucket: name }));
+  return { name, drop: () => dropBucket(client, name) };
+}
+
+/** Deletes every object, version and upload in `bucket`, then the bucket. */
+export async function dropBucket(client: S3Client, bucket: string): Promise<void> {
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  for (const u of uploads.Uploads ?? []) {
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }),
+    );
+  }
+  for (;;) {
+    let objects: { Key: string; VersionId?: string }[] = [];
+    try {
+      const v = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+      objects = [...(v.Versions ?? []), ...(v.DeleteMarkers ?? [])].map((o) => ({
+        Key: o.Key!,
+        VersionId: o.VersionId,
+      }));
+    } catch {
+      const l = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+      objects = (l.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    }
+    if (objects.length === 0) break;
+    for (let i = 0; i < objects.length; i += 1000) {
+      await client.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: objects.slice(i, i + 1000) },
+        }),
+      );
+    }
+  }
+  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/** All keys in a bucket (under `prefix`), sorted. */
+export async function listKeys(client: S3Client, bucket: string, prefix = ""): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const out = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix || undefined,
+        ContinuationToken: token,
+      }),
+    );
+    for (const o of out.Contents ?? []) keys.push(o.Key!);
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+/** The bytes and metadata of one object. */
+export async function getObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<
+  { bytes: Uint8Array; metadata: Record<string, string>; etag: string; contentType?: string }
+> {
+  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = await out.Body!.transformToByteArray();
+  return {
+    bytes,
+    metadata: out.Metadata ?? {},
+    etag: (out.ETag ?? "").replaceAll('"', ""),
+    contentType: out.ContentType,
+  };
+}
+
+/** A temporary folder removed by `cleanup()`. */
+export async function tempDir(
+  prefix = "eigen-test-",
+): Promise<{ path: string; cleanup(): Promise<void> }> {
+  const path = await Deno.makeTempDir({ prefix });
+  return { path, cleanup: () => Deno.remove(path, { recursive: true }).catch(() => {}) };
+}
+
+/** Writes `bytes` (or `size` random bytes) to `path`, creating folders; returns the bytes. */
+export async function writeFile(
+  path: string,
+  content: Uint8Array | string | number,
+): Promise<Uint8Array> {
+  await Deno.mkdir(join(path, ".."), { recursive: true });
+  const bytes = typeof content === "number"
+    ? randomBytes(content)
+    : typeof content === "string"
+    ? new TextEncoder().encode(content)
+    : content;
+  await Deno.writeFile(path, bytes);
+  return bytes;
+}
+
+/** Deterministic-enough random bytes of any size (crypto.getRandomValues is limited to 64 KiB). */
+export function randomBytes(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let off = 0; off < size; off += 65536) {
+    crypto.getRandomValues(out.subarray(off, Math.min(size, off + 65536)));
+  }
+  return out;
+}
+
+/** An isolated home for the CLI: HOME/XDG folders in a temp dir, the Deno cache kept. */
+export interface Sandbox {
+  home: string;
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+const DENO_DIR = Deno.env.get("DENO_DIR") ??
+  join(Deno.env.get("HOME") ?? "/root", ".cache", "deno");
+
+/** Creates a sandbox HOME with XDG_CONFIG_HOME/XDG_STATE_HOME inside. */
+export async function sandbox(extra: Record<string, string> = {}): Promise<Sandbox> {
+  const dir = await tempDir("eigen-home-");
+  const env: Record<string, string> = {
+    HOME: dir.path,
+    XDG_CONFIG_HOME: join(dir.path, "config"),
+    XDG_STATE_HOME: join(dir.path, "state"),
+    DENO_DIR,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    NO_COLOR: "1",
+    EIGEN_S3_PASSPHRASE: "test-passphrase",
+    ...extra,
+  };
+  return { home: dir.path, env, cleanup: dir.cleanup };
+}
+
+/** The result of one CLI run. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as NDJSON (only for --json runs). */
+  json(): Array<Record<string, unknown>>;
+}
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** Runs `deno run -A main.ts ARGS` with a clean environment (only `env`), stdin from `stdin`. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+  cwd?: string,
+): Promise<CliRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, ...args],
+    env,
+    clearEnv: true,
+    cwd,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  return {
+    code: out.code,
+    stdout,
+    stderr,
+    json: () => stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l)),
+  };
+}
+
+/** Environment that points the CLI at the test server with env credentials and `bucket`. */
+export function s3EnvFor(bucket: string, secret = TEST_SECRET_KEY): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: secret,
+    AWS_ENDPOINT_URL: S3_ENDPOINT ?? "http://127.0.0.1:7480",
+    AWS_REGION: "us-east-1",
+    EIGEN_TEST_BUCKET: bucket,
+  };
+}
