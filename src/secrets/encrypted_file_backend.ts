@@ -10,7 +10,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { tildePath } from "./message_text.ts";
 import { assertProfileName } from "./profile_name.ts";
 import { type Availability, type SecretBackend, SecretStoreError } from "./secret_store.ts";
@@ -60,6 +60,11 @@ export class EncryptedFileBackend implements SecretBackend {
   #key: DerivedKey | undefined;
 
   constructor(options: EncryptedFileBackendOptions) {
+    if (!isAbsolute(options.stateDir)) {
+      throw new TypeError(
+        `stateDir must be an absolute path, got ${JSON.stringify(options.stateDir)}`,
+      );
+    }
     this.path = join(options.stateDir, SECRETS_FILE_NAME);
     this.#env = options.env ?? Deno.env.toObject();
     this.#prompt = options.promptPassphrase;

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { runTool } from "../../src/secrets/run_tool.ts";
+
+const PATH = Deno.env.get("PATH");
+
+Deno.test("runTool passes stdin verbatim and captures stdout", async () => {
+  const stdin = "s3cr3t/+= ünïcode\nsecond line\n";
+  const result = await runTool({ command: "cat", args: [], stdin, timeoutMs: 5000 });
+  assert.deepEqual(result, { status: "exited", code: 0, stdout: stdin, stderr: "" });
+});
+
+Deno.test("runTool reports exit code and stderr", async () => {
+  const result = await runTool({
+    command: "sh",
+    args: ["-c", "echo out; echo err >&2; exit 3"],
+    timeoutMs: 5000,
+  });
+  assert.deepEqual(result, { status: "exited", code: 3, stdout: "out\n", stderr: "err\n" });
+});
+
+Deno.test("runTool reports a missing program as not-found", async () => {
+  const result = await runTool({ command: "eigen-s3-no-such-tool", args: [], timeoutMs: 5000 });
+  assert.deepEqual(result, { status: "not-found" });
+});
+
+Deno.test("runTool kills the child on timeout", async () => {
+  const started = performance.now();
+  const result = await runTool({
+    command: "sh",
+    args: ["-c", "echo waiting; exec sleep 30"],
+    timeoutMs: 300,
+  });
+  const elapsed = performance.now() - started;
+  assert.equal(result.status, "timeout");
+  assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+});
+
+Deno.test("runTool gives the child exactly the env it is given", async () => {
+  const result = await runTool({
+    command: "sh",
+    args: ["-c", 'printf "%s|%s|%s" "$EIGEN_A" "${EIGEN_B-unset}" "${HOME-unset}"'],
+    env: { PATH, EIGEN_A: "a", EIGEN_B: undefined },
+    timeoutMs: 5000,
+  });
+  assert.deepEqual(result, { status: "exited", code: 0, stdout: "a|unset|unset", stderr: "" });
+});
+
+Deno.test("runTool returns when a grandchild keeps the output pipes open", async () => {
+  const started = performance.now();
+  const result = await runTool({
+    command: "sh",
+    args: ["-c", "sleep 2 & echo started"],
+    timeoutMs: 10_000,
+  });
+  const elapsed = performance.now() - started;
+  assert.deepEqual(result, { status: "exited", code: 0, stdout: "started\n", stderr: "" });
+  assert.ok(elapsed < 1800, `took ${elapsed} ms`);
+});
+
+Deno.test("runTool survives a child that exits without reading stdin", async () => {
+  const result = await runTool({
+    command: "true",
+    args: [],
+    stdin: "x".repeat(1 << 20),
+    timeoutMs: 5000,
+  });
+  assert.deepEqual(result, { status: "exited", code: 0, stdout: "", stderr: "" });
+});
