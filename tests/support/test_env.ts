@@ -266,3 +266,20 @@ export function s3EnvFor(bucket: string, secret = TEST_SECRET_KEY): Record<strin
     EIGEN_TEST_BUCKET: bucket,
   };
 }
+
+/** Resolved settings for eigen-s3's own client factory, pointed at the test server. */
+export function testSettings(
+  bucket: string,
+): import("../../src/engine/settings.ts").ResolvedSettings {
+  return {
+    profileName: "test",
+    endpoint: S3_ENDPOINT ?? "http://127.0.0.1:7480",
+    region: "us-east-1",
+    bucket,
+    pathPrefix: "",
+    credentialKind: "flags-env",
+    credentialSource: "test",
+    credentials: () =>
+      Promise.resolve({ accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY }),
+  };
+}
