@@ -224,15 +224,20 @@ export interface CliRun {
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
-/** Runs `deno run -A main.ts ARGS` with a clean environment (only `env`), stdin from `stdin`. */
+/**
+ * Runs `deno run -A main.ts ARGS` with a clean environment (only `env`), stdin from `stdin`.
+ * `wrap` runs it under another program, e.g. {@link WITHOUT_ROOT_FILE_ACCESS}.
+ */
 export async function runCli(
   args: string[],
   env: Record<string, string>,
   stdin?: string,
   cwd?: string,
+  wrap: string[] = [],
 ): Promise<CliRun> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
+  const argv = [Deno.execPath(), "run", "-A", "--quiet", MAIN, ...args];
+  const child = new Deno.Command(wrap[0] ?? argv[0]!, {
+    args: wrap.length > 0 ? [...wrap.slice(1), ...argv] : argv.slice(1),
     env,
     clearEnv: true,
     cwd,
@@ -255,6 +260,14 @@ export async function runCli(
     json: () => stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l)),
   };
 }
+
+/**
+ * Prefix that makes root obey file permissions (drops CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH), so
+ * "unreadable file" paths can be tested when the suite runs as root. Empty when not root.
+ */
+export const WITHOUT_ROOT_FILE_ACCESS: string[] = Deno.uid() === 0
+  ? ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+  : [];
 
 /** Environment that points the CLI at the test server with env credentials and `bucket`. */
 export function s3EnvFor(bucket: string, secret = TEST_SECRET_KEY): Record<string, string> {
