@@ -104,24 +104,23 @@ export function createContext(
         store = createSecretStore({
           stateDir: stDir,
           env: Deno.env.toObject(),
-          promptPassphrase: async (message: string, confirm: boolean) => {
-            if (!canPrompt()) {
-              const { EngineError } = await import("../engine/errors.ts");
-              throw new EngineError(
-                "SecretStoreError",
-                "The encrypted secrets file needs a passphrase: set EIGEN_S3_PASSPHRASE or run on a terminal.",
-              );
+          // Offered only on a terminal: elsewhere the encrypted file needs EIGEN_S3_PASSPHRASE,
+          // and the store reports that as the reason instead of failing inside a prompt.
+          ...(canPrompt()
+            ? {
+              promptPassphrase: async (message: string, confirm: boolean) => {
+                const first = await promptSecret(message);
+                if (confirm && (await promptSecret("Repeat the passphrase")) !== first) {
+                  const { EngineError } = await import("../engine/errors.ts");
+                  throw new EngineError(
+                    "SecretStoreError",
+                    "The two passphrases differ: nothing was saved.",
+                  );
+                }
+                return first;
+              },
             }
-            const first = await promptSecret(message);
-            if (confirm && (await promptSecret("Repeat the passphrase")) !== first) {
-              const { EngineError } = await import("../engine/errors.ts");
-              throw new EngineError(
-                "SecretStoreError",
-                "The two passphrases differ: nothing was saved.",
-              );
-            }
-            return first;
-          },
+            : {}),
         });
       }
       return store;

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
 
 /** Environment reader, injectable for tests. */
 export type Env = (name: string) => string | undefined;
@@ -13,17 +14,24 @@ export type Env = (name: string) => string | undefined;
 export const processEnv: Env = (name) => Deno.env.get(name);
 
 function home(env: Env): string {
-  return env("HOME") ?? env("USERPROFILE") ?? ".";
+  const h = env("HOME") || env("USERPROFILE");
+  return h && isAbsolute(h) ? h : homedir();
+}
+
+/** An XDG variable's value when it is an absolute path (the spec says to ignore relative ones). */
+function xdg(env: Env, name: string): string | undefined {
+  const v = env(name);
+  return v && isAbsolute(v) ? v : undefined;
 }
 
 /** `$XDG_CONFIG_HOME/eigen` (default `~/.config/eigen`). */
 export function configDir(env: Env = processEnv): string {
-  return join(env("XDG_CONFIG_HOME") || join(home(env), ".config"), "eigen");
+  return join(xdg(env, "XDG_CONFIG_HOME") ?? join(home(env), ".config"), "eigen");
 }
 
 /** `$XDG_STATE_HOME/eigen` (default `~/.local/state/eigen`). */
 export function stateDir(env: Env = processEnv): string {
-  return join(env("XDG_STATE_HOME") || join(home(env), ".local", "state"), "eigen");
+  return join(xdg(env, "XDG_STATE_HOME") ?? join(home(env), ".local", "state"), "eigen");
 }
 
 /** The profiles file, `<configDir>/s3-config.json`. */
