@@ -6,10 +6,11 @@
  */
 
 import { ListObjectVersionsCommand, type S3Client } from "@aws-sdk/client-s3";
-import { throwIfAborted } from "./errors.ts";
+import { EngineError, throwIfAborted } from "./errors.ts";
 import { unquoteEtag } from "./object_meta.ts";
 import type { S3ObjectInfo } from "./listing.ts";
 import { toEngineError } from "./sdk_errors.ts";
+import { compareKeys } from "./keys.ts";
 
 /** One version or delete marker. */
 export interface ObjectVersion {
@@ -71,12 +72,10 @@ export async function* iterateVersions(
       page.push(o);
     }
     // Versions and markers come in two lists: merge into key order, newest first per key.
+    // Keys compare in S3's (UTF-8 byte) order so a key split across pages stays contiguous.
     page.sort((a, b) =>
-      a.key < b.key
-        ? -1
-        : a.key > b.key
-        ? 1
-        : (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0)
+      compareKeys(a.key, b.key) ||
+      (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0)
     );
     yield* page;
     keyMarker = out.IsTruncated ? out.NextKeyMarker : undefined;
@@ -112,4 +111,42 @@ export async function listVersionsForLs(
     throw toEngineError(e, { action: "listing versions", bucket, fallback: "ListFailed" });
   }
   return rows;
+}
+
+/**
+ * Parses `--at TIMESTAMP`: an ISO 8601 date-time ("2026-11-20T18:30:00Z", offsets allowed),
+ * a date ("2026-11-20", meaning the end of that day in UTC) or unix seconds.
+ */
+export function parseAt(value: string): Date {
+  const text = value.trim();
+  let ms: number;
+  if (/^\d{9,11}(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(text)) ms = Date.parse(`${text}T23:59:59.999Z`);
+  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text)) ms = Date.parse(text.replace(" ", "T"));
+  else ms = NaN;
+  if (!Number.isFinite(ms)) {
+    throw new EngineError(
+      "UsageError",
+      `--at: '${value}' is not a time: use ISO 8601 such as 2026-11-20T18:30:00Z, a date such as 2026-11-20 (end of that day, UTC), or unix seconds.`,
+    );
+  }
+  return new Date(ms);
+}
+
+/**
+ * For each key, the version that was current at `at`: the newest version or delete marker whose
+ * LastModified is not after `at` (ties: the one S3 marks latest, else the first listed). Keys
+ * created after `at` are left out. Results are in key order. Pure over its input.
+ */
+export function versionsAt(versions: Iterable<ObjectVersion>, at: Date): ObjectVersion[] {
+  const limit = at.getTime();
+  const best = new Map<string, ObjectVersion>();
+  for (const v of versions) {
+    const t = v.lastModified?.getTime();
+    if (t === undefined || t > limit) continue;
+    const cur = best.get(v.key);
+    const curT = cur?.lastModified?.getTime() ?? -Infinity;
+    if (!cur || t > curT || (t === curT && v.isLatest && !cur.isLatest)) best.set(v.key, v);
+  }
+  return [...best.values()].sort((a, b) => compareKeys(a.key, b.key));
 }
