@@ -107,6 +107,38 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .option("--limit <n>", "how many", "20")
     .action(act(() => import("./commands/history.ts")));
   // -- further commands register below (backup, restore, verify, schedule, daemon, lifecycle, tui) --
+  // backup (issue 4)
+  program.command("backup")
+    .description("back up a folder incrementally (only new and changed files are uploaded)")
+    .argument("<local_folder>", "the folder to back up")
+    .argument(
+      "[s3_prefix]",
+      "where under the path prefix (default: the folder's name; '' for the path prefix itself)",
+    )
+    .option("--dry-run", "show the full plan, change nothing anywhere")
+    .option("--delete", "delete objects whose file is gone from the folder (guarded)")
+    .option("--max-delete <n>", "most deletions allowed: a count or a percentage (default 50%)")
+    .option("--exclude <glob>", "skip matching paths (repeatable; ** crosses folders)", collect, [])
+    .option("--include-hidden", "also back up dotfiles and dot-folders")
+    .option("--concurrency <n>", "files transferred at once (default 8)")
+    .option("--storage-class <class>", "e.g. STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE")
+    .addOption(
+      new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]),
+    )
+    .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
+    .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K")
+    .addHelpText(
+      "after",
+      `
+LOCAL_FOLDER/a/b.jpg is stored at <path_prefix><S3_PREFIX>/a/b.jpg (Unicode NFC). S3_PREFIX
+defaults to the folder's own name: 'eigen-s3 backup ~/Photos' writes under 'Photos/'.
+Unchanged files are found from a local manifest plus the listing (no request per file);
+symbolic links are not followed. --delete is refused (exit 8) when the folder is missing or
+empty, or when more than --max-delete objects would go; nothing is deleted when a file failed.
+Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 interrupted
+(run again to resume).`,
+    )
+    .action(act(() => import("./commands/backup.ts")));
 
   return program;
 }

@@ -1,0 +1,187 @@
+/**
+ * The backup plan: a pure, streaming merge (rclone's "march") of the sorted local walk with the
+ * sorted remote listing, looking up the manifest row of each local file by key. It yields one
+ * item per path with an action and a reason; nothing is read from disk or the network here
+ * beyond what the two input streams yield, and nothing is changed. Memory stays bounded: one
+ * item of each stream at a time.
+ *
+ * Actions: `upload`, `skip` (unchanged, or a symlink/special file passed over), `check` (in
+ * doubt: the executor hashes the file and asks {@link needsTransfer} again), `delete` (only in
+ * the bucket, with --delete), `keep` (only in the bucket, kept), `ignore` (a remote key that no
+ * local path can map to: left alone), `error` (unreadable local entry: its remote copies are
+ * kept).
+ *
+ * @module
+ */
+
+import type { ExcludeMatcher } from "./exclude.ts";
+import { compareKeys } from "./keys.ts";
+import type { RemoteObject } from "./listing.ts";
+import type { Manifest, ManifestRow } from "./manifest.ts";
+import { needsTransfer } from "./needs_transfer.ts";
+import { isHiddenPath, type LocalEntry, type LocalFile } from "./walk.ts";
+
+/** What a plan item asks for. */
+export type PlanAction = "upload" | "check" | "skip" | "delete" | "keep" | "ignore" | "error";
+
+/** One decision of the plan. */
+export interface PlanItem {
+  action: PlanAction;
+  /** Full object key. */
+  key: string;
+  /** Relative path (NFC, "/"-separated); for remote-only keys, the key below the prefix. */
+  relPath: string;
+  reason: string;
+  /** The local file (upload, check, and skip of an unchanged file). */
+  local?: LocalFile;
+  /** The listed object at `key`. */
+  remote?: RemoteObject;
+  /** The manifest row at `key`. */
+  row?: ManifestRow;
+  /** Local path of a skipped or unreadable entry. */
+  path?: string;
+}
+
+/** Inputs beside the streams. */
+export interface PlanOptions {
+  /** Full key prefix of the backup: "" or ending in "/". */
+  keyPrefix: string;
+  /** Plan deletions of objects that are not in the local folder. */
+  delete?: boolean;
+  /** Hidden remote keys are ignored unless this is set (as hidden local files are). */
+  includeHidden?: boolean;
+  /** Excluded remote keys are ignored (never deleted), as in rclone. */
+  exclude?: ExcludeMatcher;
+  /** Plain ETags are not MD5s (SSE-KMS). */
+  etagsNotMd5?: boolean;
+}
+
+/**
+ * Why a listed key is left out of the plan: undefined when it takes part, "" when it is
+ * filtered silently (folder markers, hidden, excluded), a reason when it is reported as `ignore`.
+ */
+export function remoteFilter(relPath: string, options: PlanOptions): string | undefined {
+  if (relPath === "" || relPath.endsWith("/")) return "";
+  if (relPath !== relPath.normalize("NFC")) {
+    return "key is not in Unicode NFC (not written by eigen-s3): left alone";
+  }
+  if (relPath.split("/").some((p) => p === "" || p === "." || p === "..")) {
+    return "key has empty, '.' or '..' parts and maps to no local path: left alone";
+  }
+  if (!options.includeHidden && isHiddenPath(relPath)) return "";
+  if (options.exclude?.excludes(relPath)) return "";
+  return undefined;
+}
+
+/** Plans a backup from the sorted local walk, the sorted listing and the manifest. */
+export async function* planBackup(
+  local: AsyncIterable<LocalEntry> | Iterable<LocalEntry>,
+  remote: AsyncIterable<RemoteObject> | Iterable<RemoteObject>,
+  manifest: Pick<Manifest, "get">,
+  options: PlanOptions,
+): AsyncGenerator<PlanItem> {
+  const prefix = options.keyPrefix;
+  const li = toAsync(local);
+  const ri = toAsync(remote);
+  const pending: PlanItem[] = [];
+
+  const nextRemote = async (): Promise<RemoteObject | undefined> => {
+    for (;;) {
+      const r = await ri.next();
+      if (r.done) return undefined;
+      const o = r.value;
+      const rel = o.key.startsWith(prefix) ? o.key.slice(prefix.length) : "";
+      const why = remoteFilter(rel, options);
+      if (why === undefined) return o;
+      if (why !== "") pending.push({ action: "ignore", key: o.key, relPath: rel, reason: why });
+    }
+  };
+  const nextLocal = async () => {
+    const r = await li.next();
+    return r.done ? undefined : r.value;
+  };
+  const keyOf = (e: LocalEntry) =>
+    e.kind === "error" && e.isDir
+      ? `${prefix}${e.relPath === "" ? "" : `${e.relPath}/`}`
+      : `${prefix}${e.relPath}`;
+  const remoteOnly = (o: RemoteObject, reason?: string): PlanItem => ({
+    action: reason || !options.delete ? "keep" : "delete",
+    key: o.key,
+    relPath: o.key.slice(prefix.length),
+    reason: reason ??
+      (options.delete ? "not in the local folder" : "not in the local folder (kept: no --delete)"),
+    remote: o,
+  });
+
+  let l = await nextLocal();
+  let r = await nextRemote();
+  let protectedPrefix: string | undefined;
+  while (l !== undefined || r !== undefined) {
+    yield* pending.splice(0);
+    if (r && protectedPrefix !== undefined && r.key.startsWith(protectedPrefix)) {
+      yield remoteOnly(r, "kept: the local folder could not be read");
+      r = await nextRemote();
+      continue;
+    }
+    const lkey = l ? keyOf(l) : "";
+    const c = l === undefined ? 1 : r === undefined ? -1 : compareKeys(lkey, r.key);
+    if (c > 0) {
+      yield remoteOnly(r!);
+      r = await nextRemote();
+      continue;
+    }
+    const entry = l!;
+    const match = c === 0 ? r : undefined;
+    if (entry.kind === "error") {
+      if (entry.isDir) protectedPrefix = lkey;
+      yield {
+        action: "error",
+        key: lkey,
+        relPath: entry.relPath,
+        reason: entry.message,
+        path: entry.path,
+        ...(match ? { remote: match } : {}),
+      };
+      if (match) r = await nextRemote(); // an unreadable file's copy is kept
+    } else if (entry.kind === "skipped") {
+      yield {
+        action: "skip",
+        key: lkey,
+        relPath: entry.relPath,
+        reason: entry.reason,
+        path: entry.path,
+      };
+    } else {
+      yield fileItem(entry, lkey, match, manifest.get(lkey), options);
+      if (match) r = await nextRemote();
+    }
+    l = await nextLocal();
+  }
+  yield* pending.splice(0);
+}
+
+function fileItem(
+  local: LocalFile,
+  key: string,
+  remote: RemoteObject | undefined,
+  row: ManifestRow | undefined,
+  options: PlanOptions,
+): PlanItem {
+  const d = needsTransfer({ local, remote, row, etagsNotMd5: options.etagsNotMd5 });
+  const item: PlanItem = {
+    action: d.verdict === "upload" ? "upload" : d.verdict === "skip" ? "skip" : "check",
+    key,
+    relPath: local.relPath,
+    reason: d.reason,
+    local,
+  };
+  if (remote) item.remote = remote;
+  if (row) item.row = row;
+  return item;
+}
+
+function toAsync<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
+  if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
+  const it = source[Symbol.iterator]();
+  return { next: () => Promise.resolve(it.next()) };
+}
