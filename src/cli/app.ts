@@ -139,6 +139,55 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 i
 (run again to resume).`,
     )
     .action(act(() => import("./commands/backup.ts")));
+  // restore + verify (issue 5)
+  program.command("restore")
+    .description(
+      "restore a backed-up prefix into a folder (resumable, verified, never outside the folder)",
+    )
+    .argument("<s3_prefix>", "backup prefix (relative to the path prefix; '' for all)")
+    .argument("<local_folder>", "destination folder (created when missing)")
+    .option("--dry-run", "show the plan, change nothing")
+    .option("--overwrite", "replace local files that differ (default: keep and report them)")
+    .option("--exclude <glob>", "skip matching paths (repeatable; ** crosses folders)", collect, [])
+    .option("--concurrency <n>", "parallel downloads", "8")
+    .option("--at <timestamp>", "restore as it was at this time (versioned buckets; ISO 8601)")
+    .option("--bwlimit <rate>", "bandwidth limit across all downloads, e.g. 10M, 512K")
+    .option("--request-thaw", "request a thaw of GLACIER/DEEP_ARCHIVE objects not yet readable")
+    .option("--days <n>", "with --request-thaw: days the thawed copy stays readable (default 7)")
+    .addOption(
+      new Option("--tier <tier>", "thaw retrieval tier (default Standard)").choices([
+        "Standard",
+        "Bulk",
+        "Expedited",
+      ]),
+    )
+    .addHelpText(
+      "after",
+      `
+Exit: 0 all restored (identical, excluded and kept-different files count as done), 3 some
+objects failed or are still in cold storage (run again later), 130 interrupted (run again to
+resume). Unsafe keys ('..', absolute, backslash, NUL, names over 255 bytes) are reported and
+skipped; symbolic links in LOCAL_FOLDER are never followed.`,
+    )
+    .action(act(() => import("./commands/restore.ts")));
+  program.command("verify")
+    .description("compare a folder with its backup (like rclone check)")
+    .argument("<local_folder>", "the backed-up folder")
+    .argument(
+      "[s3_prefix]",
+      "backup prefix (default: the folder's name, as for backup; '' for the path prefix itself)",
+    )
+    .option("--download", "read and hash the stored bytes instead of trusting stored MD5s")
+    .option("--exclude <glob>", "paths the backup excluded (repeatable)", collect, [])
+    .option("--include-hidden", "the backup included hidden files")
+    .option("--concurrency <n>", "parallel checks", "8")
+    .addHelpText(
+      "after",
+      `
+Exit: 0 only when every file matches and nothing is missing on either side; 3 when differences,
+missing or unverifiable files were found (listed); 130 interrupted.`,
+    )
+    .action(act(() => import("./commands/verify.ts")));
 
   return program;
 }

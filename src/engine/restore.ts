@@ -149,7 +149,7 @@ function errorFor(item: RestorePlanItem): RestoreError {
     // A key that would escape or a path blocked by a link is a safety refusal; a key that is
     // both a file and a folder cannot exist on disk.
     code: item.code === "conflict" ? "DownloadFailed" : "UnsafeOperation",
-    message: item.path ? `${item.path}: ${item.reason}` : `${item.key}: ${item.reason}`,
+    message: item.reason,
   };
 }
 

@@ -42,7 +42,7 @@ export async function requestThaws(
         path: it.path,
         code: "UsageError",
         message:
-          `${it.path}: ${thaw.tier} retrieval is not offered for ${it.storage_class}: use --tier Standard or Bulk.`,
+          `${thaw.tier} retrieval is not offered for ${it.storage_class}: use --tier Standard or Bulk.`,
       });
       return;
     }

@@ -161,7 +161,9 @@ function render(
   const errors = report.errors.filter((e) => !listed.has(e.key));
   if (errors.length > 0) {
     out.push(`${errors.length} objects ${o.dryRun ? "cannot be" : "were not"} restored:`);
-    for (const e of errors) out.push(`  ${printableKey(e.message)}`);
+    for (const e of errors) {
+      out.push(`  ${e.path ?? printableKey(e.key)}: ${printableKey(e.message)}`);
+    }
   }
   return out.join("\n");
 }
