@@ -42,6 +42,8 @@ export interface SyncReport {
   bytes_transferred: number;
   duration_ms: number;
   errors: SyncError[];
+  /** Files read to compare checksums because size, mtime and manifest left a doubt. */
+  files_hashed: number;
   /** Symbolic links, FIFOs, sockets and devices passed over. */
   entries_skipped: number;
   /** Parts of interrupted multipart uploads found on the server and not sent again. */
@@ -64,6 +66,7 @@ export function emptyReport(prefix: string, dryRun: boolean): SyncReport {
     bytes_transferred: 0,
     duration_ms: 0,
     errors: [],
+    files_hashed: 0,
     entries_skipped: 0,
     resumed_parts: 0,
     stale_uploads_aborted: 0,

@@ -194,6 +194,7 @@ export class BackupRun {
     } catch (e) {
       return this.#fileFailed(item, local, e);
     }
+    this.cfg.report.files_hashed += 1;
     if (md5.size !== local.size) {
       return await this.#scheduleUpload(item, local, "file changed while it was hashed", true);
     }

@@ -90,7 +90,10 @@ export function needsTransfer(f: TransferFacts): TransferDecision {
   if (sameRemote) remoteMd5 = row!.md5_hex;
   else if (!f.etagsNotMd5 && isPlainMd5Etag(remote.etag)) remoteMd5 = remote.etag.toLowerCase();
   else if (f.remoteMd5 === undefined) {
-    return { verdict: "head", reason: "multipart object without a manifest entry" };
+    const reason = isPlainMd5Etag(remote.etag)
+      ? "the ETag is not an MD5 (SSE-KMS) and no manifest entry matches"
+      : "multipart object without a manifest entry";
+    return { verdict: "head", reason };
   } else remoteMd5 = f.remoteMd5;
 
   if (remoteMd5 === null) {

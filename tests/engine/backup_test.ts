@@ -1,0 +1,423 @@
+/**
+ * runBackup against the test server, through the counting proxy, checking what is really
+ * stored with the independent raw client.
+ */
+
+import { join } from "node:path";
+import {
+  assertBytes,
+  assertEquals,
+  assertIncludes,
+  assertOk,
+  assertRejects,
+} from "../support/assert.ts";
+import {
+  createTestBucket,
+  getObject,
+  listKeys,
+  rawClient,
+  S3_ENDPOINT,
+  s3Test,
+  tempDir,
+  testSettings,
+  writeFile,
+} from "../support/test_env.ts";
+import { type S3Proxy, startS3Proxy } from "../support/s3_proxy.ts";
+import { createS3Client } from "../../src/engine/client.ts";
+import { type BackupOptions, runBackup, type SyncReport } from "../../src/engine/backup.ts";
+import { openBackupState } from "../../src/engine/backup_store.ts";
+import { EngineError } from "../../src/engine/errors.ts";
+import type { EngineEvent } from "../../src/engine/events.ts";
+import { md5Bytes } from "../../src/engine/hashing.ts";
+import { targetId } from "../../src/engine/multipart_records.ts";
+import { openStateDb } from "../../src/engine/state_db.ts";
+import { sqliteManifest } from "../../src/engine/manifest.ts";
+
+const MiB = 1024 * 1024;
+const FAST_RETRY = { attempts: 3, baseDelayMs: 20, maxDelayMs: 50 };
+
+interface Fixture {
+  raw: ReturnType<typeof rawClient>;
+  bucket: string;
+  src: string;
+  stateDir: string;
+  proxy: S3Proxy;
+  events: EngineEvent[];
+  backup(
+    options?: BackupOptions,
+    extra?: { signal?: AbortSignal; s3Prefix?: string; folder?: string },
+  ): Promise<SyncReport>;
+  keys(): Promise<string[]>;
+  done(): Promise<void>;
+}
+
+async function setup(clientOptions: { maxAttempts?: number } = {}): Promise<Fixture> {
+  const raw = rawClient();
+  const bucket = await createTestBucket(raw, "bk");
+  const dir = await tempDir();
+  const proxy = await startS3Proxy(S3_ENDPOINT!);
+  const settings = { ...testSettings(bucket.name), endpoint: proxy.endpoint };
+  const ctx = createS3Client(settings, clientOptions);
+  const src = join(dir.path, "src");
+  await Deno.mkdir(src);
+  const stateDir = join(dir.path, "state");
+  const events: EngineEvent[] = [];
+  return {
+    raw,
+    bucket: bucket.name,
+    src,
+    stateDir,
+    proxy,
+    events,
+    async backup(options = {}, extra = {}) {
+      const dryRun = options.dryRun === true;
+      const state = await openBackupState({
+        stateDir,
+        target: targetId(settings.endpoint, bucket.name),
+        dryRun,
+      });
+      try {
+        return await runBackup({
+          client: ctx.client,
+          settings,
+          localFolder: extra.folder ?? src,
+          s3Prefix: extra.s3Prefix ?? "p",
+          options: { retry: FAST_RETRY, ...options },
+          state,
+          events: (e) => events.push(e),
+          signal: extra.signal,
+        });
+      } finally {
+        state.close();
+      }
+    },
+    keys: () => listKeys(raw, bucket.name),
+    async done() {
+      ctx.destroy();
+      await proxy.close();
+      await bucket.drop();
+      raw.destroy();
+      await dir.cleanup();
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Rewrites `path` with other bytes of the same size and puts its mtime back. */
+async function sameSizeEdit(path: string, text: string): Promise<void> {
+  const before = await Deno.stat(path);
+  await Deno.writeTextFile(path, text);
+  assertEquals((await Deno.stat(path)).size, before.size);
+  await Deno.utime(path, before.atime!, before.mtime!);
+  assertEquals((await Deno.stat(path)).mtime!.getTime(), before.mtime!.getTime());
+}
+
+const ops = (p: S3Proxy) => {
+  const c = p.counts();
+  return Object.fromEntries(Object.entries(c).filter(([, n]) => n > 0));
+};
+
+const NAMES: Record<string, string> = {
+  "a.txt": "alpha",
+  "sub/b.txt": "bravo",
+  "empty.bin": "",
+  "with space.txt": "space",
+  "hash#1.txt": "hash",
+  "pct%20.txt": "percent",
+  "plus+.txt": "plus",
+  "caf\u00e9.txt": "nfc",
+  ["x/".repeat(30) + "deep.txt"]: "deep",
+};
+
+Deno.test(
+  s3Test(
+    "backup: first run, no-change rerun without requests per object, same-size edit, delete, rename",
+  ),
+  async () => {
+    const t = await setup();
+    try {
+      for (const [rel, text] of Object.entries(NAMES)) await writeFile(join(t.src, rel), text);
+      await writeFile(join(t.src, "Re\u0301sume\u0301", "cv.txt"), "nfd on disk");
+      await writeFile(join(t.src, ".env"), "hidden");
+      await writeFile(join(t.src, "skip.tmp"), "excluded");
+      await Deno.symlink(join(t.src, "a.txt"), join(t.src, "link"));
+      await sleep(2100); // let ctimes settle, so rows are trusted on the next run
+      const opts = { exclude: ["*.tmp"] };
+
+      const first = await t.backup(opts);
+      const expected = [...Object.keys(NAMES), "R\u00e9sum\u00e9/cv.txt"].map((k) => `p/${k}`)
+        .sort();
+      assertEquals(await t.keys(), expected);
+      assertEquals(first.files_uploaded, expected.length);
+      assertEquals(first.bytes_transferred, 48);
+      assertEquals(first.entries_skipped, 1);
+      assertEquals(first.errors, []);
+      for (const [rel, text] of Object.entries(NAMES)) {
+        const o = await getObject(t.raw, t.bucket, `p/${rel}`);
+        assertBytes(o.bytes, new TextEncoder().encode(text), rel);
+        assertEquals(o.metadata.md5chksum, md5Bytes(o.bytes).base64);
+        const mtime = (await Deno.stat(join(t.src, rel))).mtime!.getTime();
+        assertEquals(Math.round(Number(o.metadata.mtime) * 1000), mtime);
+      }
+      assertEquals(
+        new TextDecoder().decode(
+          (await getObject(t.raw, t.bucket, "p/R\u00e9sum\u00e9/cv.txt")).bytes,
+        ),
+        "nfd on disk",
+      );
+
+      t.proxy.clear();
+      const again = await t.backup(opts);
+      assertEquals(
+        [again.files_uploaded, again.files_skipped, again.files_hashed],
+        [0, expected.length, 0],
+      );
+      assertEquals(ops(t.proxy), { ListObjectsV2: 1 }, "a no-change rerun only lists");
+
+      await sameSizeEdit(join(t.src, "sub/b.txt"), "BRAVO");
+      t.proxy.clear();
+      const edited = await t.backup(opts);
+      assertEquals([edited.files_uploaded, edited.files_hashed], [1, 1]);
+      assertEquals(ops(t.proxy), { ListObjectsV2: 1, PutObject: 1 });
+      assertEquals(
+        new TextDecoder().decode((await getObject(t.raw, t.bucket, "p/sub/b.txt")).bytes),
+        "BRAVO",
+      );
+
+      await Deno.remove(join(t.src, "a.txt"));
+      const kept = await t.backup(opts);
+      assertEquals([kept.files_uploaded, kept.files_deleted], [0, 0]);
+      assertOk((await t.keys()).includes("p/a.txt"), "deleted without --delete");
+      const deleted = await t.backup({ ...opts, delete: true });
+      assertEquals([deleted.files_uploaded, deleted.files_deleted], [0, 1]);
+      assertEquals(await t.keys(), expected.filter((k) => k !== "p/a.txt"));
+
+      await Deno.rename(join(t.src, "sub"), join(t.src, "renamed"));
+      const renamed = await t.backup({ ...opts, delete: true });
+      assertEquals([renamed.files_uploaded, renamed.files_deleted], [1, 1]);
+      const keys = await t.keys();
+      assertOk(keys.includes("p/renamed/b.txt") && !keys.includes("p/sub/b.txt"));
+      assertOk(t.events.some((e) => e.type === "file-done" && e.action === "delete"));
+      const last = t.events.filter((e) => e.type === "progress").at(-1);
+      assertOk(last?.type === "progress");
+      assertEquals([last.progress.files_done, last.progress.files_total], [1, 1]);
+    } finally {
+      await t.done();
+    }
+  },
+);
+
+Deno.test(
+  s3Test("backup: a same-size edit with mtime kept right after a run is caught too"),
+  async () => {
+    const t = await setup();
+    try {
+      await writeFile(join(t.src, "doc.txt"), "version-1");
+      assertEquals((await t.backup()).files_uploaded, 1);
+      await sameSizeEdit(join(t.src, "doc.txt"), "version-2");
+      const r = await t.backup();
+      assertEquals(r.files_uploaded, 1);
+      assertEquals(
+        new TextDecoder().decode((await getObject(t.raw, t.bucket, "p/doc.txt")).bytes),
+        "version-2",
+      );
+      // and a third run right away uploads nothing (the content now matches)
+      assertEquals((await t.backup()).files_uploaded, 0);
+    } finally {
+      await t.done();
+    }
+  },
+);
+
+Deno.test(
+  s3Test(
+    "backup: a lost manifest costs hashing, not uploads; one HEAD only for a multipart object",
+  ),
+  async () => {
+    const t = await setup();
+    try {
+      await writeFile(join(t.src, "small.txt"), "small");
+      await writeFile(join(t.src, "big.bin"), 6 * MiB);
+      const upload = { multipartThreshold: 5 * MiB, minPartSize: 5 * MiB };
+      const first = await t.backup({ upload });
+      assertEquals(first.files_uploaded, 2);
+      const big = await getObject(t.raw, t.bucket, "p/big.bin");
+      assertOk(big.etag.endsWith("-2"), `multipart ETag expected, got ${big.etag}`);
+      await Deno.remove(t.stateDir, { recursive: true });
+      t.proxy.clear();
+      const r = await t.backup({ upload });
+      assertEquals([r.files_uploaded, r.files_skipped, r.files_hashed], [0, 2, 2]);
+      assertEquals(ops(t.proxy), { ListObjectsV2: 1, HeadObject: 1 });
+      // the rows were rebuilt: the next run takes the fast path (or at most hashes again)
+      t.proxy.clear();
+      assertEquals((await t.backup({ upload })).files_uploaded, 0);
+      assertEquals(ops(t.proxy), { ListObjectsV2: 1 });
+    } finally {
+      await t.done();
+    }
+  },
+);
+
+Deno.test(s3Test("backup: a dry run plans everything and changes nothing anywhere"), async () => {
+  const t = await setup();
+  try {
+    await writeFile(join(t.src, "keep.txt"), "keep");
+    await writeFile(join(t.src, "gone.txt"), "gone");
+    await t.backup();
+    await Deno.remove(join(t.src, "gone.txt"));
+    await writeFile(join(t.src, "new.txt"), "new!");
+    await Deno.symlink("keep.txt", join(t.src, "ln"));
+    const state = await openStateDb(t.stateDir);
+    const manifestBefore = state.db.prepare("SELECT * FROM backup_manifest ORDER BY key").all();
+    const historyBefore = state.db.prepare("SELECT count(*) AS n FROM history").get();
+    state.close();
+    const before = await t.keys();
+    t.proxy.clear();
+    const r = await t.backup({ dryRun: true, delete: true });
+    assertEquals(r.dry_run, true);
+    assertEquals(
+      r.plan!.map((p) => `${p.action} ${p.key} ${p.size} ${p.reason}`),
+      [
+        "delete p/gone.txt 4 not in the local folder",
+        "skip p/keep.txt 4 content identical (MD5 match)",
+        "skip p/ln 0 symbolic link (not followed)",
+        "upload p/new.txt 4 new file",
+      ],
+    );
+    assertEquals(r.plan![3]!.path, join(t.src, "new.txt"));
+    assertEquals([r.files_uploaded, r.files_deleted, r.bytes_transferred], [1, 1, 4]);
+    assertEquals(await t.keys(), before);
+    const counts = ops(t.proxy);
+    assertEquals(counts.PutObject ?? 0, 0);
+    assertEquals(counts.DeleteObjects ?? 0, 0);
+    const after = await openStateDb(t.stateDir);
+    assertEquals(
+      after.db.prepare("SELECT * FROM backup_manifest ORDER BY key").all(),
+      manifestBefore,
+    );
+    assertEquals(after.db.prepare("SELECT count(*) AS n FROM history").get(), historyBefore);
+    after.close();
+  } finally {
+    await t.done();
+  }
+});
+
+Deno.test(s3Test("backup --delete: guards refuse (exit 8) and nothing is deleted"), async () => {
+  const t = await setup();
+  try {
+    for (const n of ["a", "b", "c", "d"]) await writeFile(join(t.src, n), n);
+    await t.backup();
+    const all = await t.keys();
+    // more than 50%: 3 of 4
+    for (const n of ["a", "b", "c"]) await Deno.remove(join(t.src, n));
+    let e = await assertRejects(() => t.backup({ delete: true }), EngineError);
+    assertEquals([e.code, e.exitCode], ["UnsafeOperation", 8]);
+    assertIncludes(e.message, "Refusing to delete 3 of 4 object(s)");
+    assertIncludes(e.message, "pass --max-delete 3");
+    assertEquals(await t.keys(), all);
+    assertEquals((await t.backup({ delete: true, maxDelete: { count: 3 } })).files_deleted, 3);
+    // empty folder
+    await Deno.remove(join(t.src, "d"));
+    e = await assertRejects(
+      () => t.backup({ delete: true, maxDelete: { percent: 100 } }),
+      EngineError,
+    );
+    assertIncludes(e.message, "(guard: empty source folder)");
+    assertEquals(await t.keys(), ["p/d"]);
+    // missing folder
+    e = await assertRejects(
+      () => t.backup({ delete: true }, { folder: join(t.src, "nope") }),
+      EngineError,
+    );
+    assertIncludes(e.message, "(guard: missing source folder)");
+    assertEquals(await t.keys(), ["p/d"]);
+  } finally {
+    await t.done();
+  }
+});
+
+Deno.test(s3Test("backup --delete: a failed upload means no deletions; exit partial"), async () => {
+  const t = await setup({ maxAttempts: 1 });
+  try {
+    for (const n of ["a", "b", "c", "d"]) await writeFile(join(t.src, n), n);
+    await t.backup();
+    await Deno.remove(join(t.src, "a"));
+    await writeFile(join(t.src, "e"), "new");
+    t.proxy.clear();
+    t.proxy.setRules([{ action: "error500", match: (r) => r.op === "PutObject" }]);
+    const r = await t.backup({
+      delete: true,
+      retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 10 },
+    });
+    assertEquals([r.files_uploaded, r.files_deleted, r.errors.length], [0, 0, 1]);
+    assertEquals(r.errors[0]!.key, "p/e");
+    assertEquals(r.errors[0]!.code, "UploadFailed");
+    assertIncludes(r.errors[0]!.message, "HTTP 500");
+    assertEquals(t.proxy.counts().PutObject, 2, "one file, two attempts");
+    assertEquals(await t.keys(), ["p/a", "p/b", "p/c", "p/d"]);
+    assertOk(t.events.some((e) => e.type === "retry"));
+    assertOk(
+      t.events.some((e) => e.type === "notice" && e.message.startsWith("Not deleting 1 object(s)")),
+    );
+  } finally {
+    await t.done();
+  }
+});
+
+Deno.test(s3Test("backup: fatal errors stop the run (missing bucket)"), async () => {
+  const t = await setup();
+  try {
+    await writeFile(join(t.src, "a"), "a");
+    const raw = rawClient();
+    const { DeleteBucketCommand } = await import("@aws-sdk/client-s3");
+    await raw.send(new DeleteBucketCommand({ Bucket: t.bucket }));
+    const e = await assertRejects(() => t.backup(), EngineError);
+    assertEquals([e.code, e.exitCode], ["BucketNotFound", 6]);
+    const { CreateBucketCommand } = await import("@aws-sdk/client-s3");
+    await raw.send(new CreateBucketCommand({ Bucket: t.bucket }));
+    raw.destroy();
+  } finally {
+    await t.done();
+  }
+});
+
+Deno.test(
+  s3Test("backup: an abort stops cleanly; the manifest holds what completed; a rerun converges"),
+  async () => {
+    const t = await setup();
+    try {
+      for (let i = 0; i < 12; i++) {
+        await writeFile(join(t.src, `f${String(i).padStart(2, "0")}`), 64 * 1024);
+      }
+      const controller = new AbortController();
+      const done: string[] = [];
+      const run = t.backup({ bwlimit: 512 * 1024, concurrency: 2 }, { signal: controller.signal });
+      while (!t.events.some((e) => e.type === "file-done")) await sleep(20);
+      controller.abort();
+      const e = await assertRejects(() => run, EngineError);
+      assertEquals([e.code, e.exitCode], ["Interrupted", 130]);
+      for (const ev of t.events) if (ev.type === "file-done") done.push(ev.file_name);
+      const state = await openStateDb(t.stateDir);
+      const rows = sqliteManifest(state, targetId(t.proxy.endpoint, t.bucket));
+      for (const f of done) assertOk(rows.get(`p/${f}`), `row for ${f}`);
+      const history = state.db.prepare("SELECT status, exit_code FROM history").all();
+      state.close();
+      assertEquals(JSON.parse(JSON.stringify(history)), [{
+        status: "interrupted",
+        exit_code: 130,
+      }]);
+      const stored = await t.keys();
+      assertOk(stored.length >= done.length && stored.length < 12, `stored ${stored.length}`);
+      const r = await t.backup();
+      assertEquals(r.files_uploaded + r.files_skipped, 12);
+      assertEquals((await t.keys()).length, 12);
+      for (const k of await t.keys()) {
+        const o = await getObject(t.raw, t.bucket, k);
+        assertBytes(o.bytes, await Deno.readFile(join(t.src, k.slice(2))), k);
+      }
+    } finally {
+      await t.done();
+    }
+  },
+);
