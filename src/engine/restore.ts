@@ -122,6 +122,13 @@ export async function planWithEvidence(
       exclude,
     });
     if (plan.needs.length === 0) return plan.items;
+    const hashes = plan.needs.filter((n) => n.need === "local-md5").length;
+    if (hashes > 0) {
+      opts.onEvent?.({
+        type: "notice",
+        message: `Comparing ${hashes} existing local files with the bucket (reading them)...`,
+      });
+    }
     const failed = await gatherEvidence(plan.needs, remote, local, {
       client: opts.client,
       bucket: opts.bucket,

@@ -5,7 +5,7 @@
  * A key maps to `LOCAL_FOLDER/<key without the folder's key prefix>` only when every segment
  * is a plain name: no `..` or `.`, no empty segment (`a//b`, a leading `/`), no backslash, no
  * NUL, at most 255 bytes of UTF-8, and not ending in `.eigen-part` (reserved for partial
- * downloads). Anything else is reported and skipped, so no key can reach outside the folder.
+ * downloads, so no key can collide with another key's partial file). Anything else is reported and skipped, so no key can reach outside the folder.
  *
  * Writing: every parent component under the destination is checked with `lstat`; a component
  * that is a symbolic link, a file or anything but a real folder stops the write. Missing
@@ -76,18 +76,18 @@ export function keyToRelPath(
         reason: `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`,
       };
     }
+    if (s.endsWith(PART_SUFFIX)) {
+      return {
+        kind: "unsafe",
+        reason: `names ending in '${PART_SUFFIX}' are reserved for partial downloads`,
+      };
+    }
     if (os === "windows" && (/[:<>"|?*]/.test(s) || /[. ]$/.test(s))) {
       return { kind: "unsafe", reason: `'${s}' is not a valid file name on Windows` };
     }
   }
   if (encoder.encode(rel).length > MAX_PATH_BYTES) {
     return { kind: "unsafe", reason: `the path is longer than ${MAX_PATH_BYTES} bytes` };
-  }
-  if (rel.endsWith(PART_SUFFIX)) {
-    return {
-      kind: "unsafe",
-      reason: `names ending in '${PART_SUFFIX}' are reserved for partial downloads`,
-    };
   }
   return { kind: "file", relPath: rel, segments };
 }

@@ -38,6 +38,7 @@ Deno.test("keyToRelPath: safe keys map to their relative path, unsafe ones say w
     ["p/", "p/" + long, { unsafe: /longer than 255 bytes/ }],
     ["p/", "p/" + longUtf8, { unsafe: /longer than 255 bytes/ }],
     ["p/", "p/x.eigen-part", { unsafe: /reserved for partial downloads/ }],
+    ["p/", "p/a.eigen-part/b", { unsafe: /reserved for partial downloads/ }],
     ["p/", "p/../", { unsafe: /'\.\.' path segment/ }],
     ["p/", "q/x", { unsafe: /not under the prefix/ }],
   ];
