@@ -188,6 +188,9 @@ Exit: 0 only when every file matches and nothing is missing on either side; 3 wh
 missing or unverifiable files were found (listed); 130 interrupted.`,
     )
     .action(act(() => import("./commands/verify.ts")));
+  // tui (issue 6)
+  program.command("tui").description("the full-screen UI")
+    .action(act(() => import("../tui/command.ts")));
 
   return program;
 }

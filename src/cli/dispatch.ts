@@ -21,13 +21,20 @@ function commandPath(cmd: Command): string {
   return names.join(" ");
 }
 
-/** Installs SIGINT/SIGTERM handlers that abort `controller`; a second Ctrl+C exits at once. */
-export function installStopHandlers(controller: AbortController, out: Output): () => void {
+/**
+ * Installs SIGINT/SIGTERM handlers that abort `controller`; a second Ctrl+C exits at once.
+ * While `quiet()` is true (a full-screen command owns the terminal) no notice is printed.
+ */
+export function installStopHandlers(
+  controller: AbortController,
+  out: Output,
+  quiet: () => boolean = () => false,
+): () => void {
   let count = 0;
   const onSignal = () => {
     count += 1;
     if (count === 1) {
-      out.notice("Stopping cleanly... (press Ctrl+C again to quit at once)");
+      if (!quiet()) out.notice("Stopping cleanly... (press Ctrl+C again to quit at once)");
       controller.abort(new EngineError("Interrupted", "Interrupted: stopped cleanly."));
     } else {
       out.finish();
@@ -59,11 +66,15 @@ export async function dispatch(
   const globals = cmd.optsWithGlobals() as GlobalOptions;
   const out = outputFor(globals);
   const controller = new AbortController();
-  const removeHandlers = installStopHandlers(controller, out);
+  // A full-screen command (the TUI) reads Ctrl+C as a key in raw mode; a signal (SIGTERM, or
+  // SIGINT from kill) aborts ctx.signal and the TUI stops cleanly without notices on stderr.
+  let fullScreen = false;
+  const removeHandlers = installStopHandlers(controller, out, () => fullScreen);
   const ctx = createContext(globals, out, controller.signal);
   const name = commandPath(cmd);
   try {
     const impl = await load();
+    fullScreen = (impl as { fullScreen?: boolean }).fullScreen === true;
     const code = await impl.default(ctx, cmd.processedArgs as unknown[], cmd.opts());
     return code ?? 0;
   } catch (e) {
@@ -92,8 +103,11 @@ export async function dispatch(
   }
 }
 
-/** No command: (later) the TUI on an interactive terminal; otherwise help and exit 2. */
+/** No command: the TUI on an interactive terminal (stdin and stdout); otherwise help and exit 2. */
 export function dispatchDefault(program: Command): Promise<number> {
+  if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
+    return dispatch(program, () => import("../tui/command.ts"));
+  }
   Deno.stderr.writeSync(new TextEncoder().encode(program.helpInformation()));
   return Promise.resolve(2);
 }

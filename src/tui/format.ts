@@ -1,0 +1,51 @@
+/**
+ * Text helpers for the TUI: sizes and durations (shared with the CLI), the progress text, and
+ * fitting text into a width.
+ *
+ * @module
+ */
+
+export { formatBytes, formatDate, formatDuration, formatRate } from "../cli/format.ts";
+import { formatBytes } from "../cli/format.ts";
+
+/** "45% (234 MiB / 520 MiB)". */
+export function percentText(percent: number, bytes: number, total: number): string {
+  return `${Math.floor(percent)}% (${formatBytes(bytes)} / ${formatBytes(total)})`;
+}
+
+/** Cuts `text` to `width` characters, ending with "…" when cut. */
+export function fit(text: string, width: number): string {
+  const chars = [...text];
+  if (width <= 0) return "";
+  if (chars.length <= width) return text;
+  return chars.slice(0, Math.max(0, width - 1)).join("") + "…";
+}
+
+/** Cuts from the left ("…/long/path"), for paths where the end matters. */
+export function fitLeft(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  return "…" + chars.slice(chars.length - width + 1).join("");
+}
+
+/** Pads (or cuts) to exactly `width` characters. */
+export function cell(text: string, width: number, right = false): string {
+  const t = fit(text, width);
+  const pad = " ".repeat(Math.max(0, width - [...t].length));
+  return right ? pad + t : t + pad;
+}
+
+/** "1 file" / "2 files". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Seconds -> "1m05s"-style ETA, or "-". */
+export function etaText(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return "-";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
