@@ -10,13 +10,12 @@
  */
 
 import type { S3Client } from "@aws-sdk/client-s3";
-import { join } from "node:path";
-import { checkDeleteGuards, type MaxDelete, missingFolderError } from "./backup_guards.ts";
+import { applyDeletions, sweepStaleUploads } from "./backup_finish.ts";
+import { type MaxDelete, missingFolderError } from "./backup_guards.ts";
 import { planBackup } from "./backup_plan.ts";
 import { recordBackupRun } from "./backup_record.ts";
 import { emptyReport, type SyncReport } from "./backup_report.ts";
 import { BackupRun } from "./backup_run.ts";
-import { deleteKeys } from "./delete.ts";
 import { EngineError } from "./errors.ts";
 import { type EventSink, newOperationId, NO_EVENTS, throttleProgress } from "./events.ts";
 import { excludeMatcher } from "./exclude.ts";
@@ -205,8 +204,19 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
           `${run.foreignKeys} object(s) under ${s3Url} have keys no local file maps to (not NFC, or empty/'.'/'..' parts): left alone.`,
       });
     }
-    await applyDeletions(req, run, keyPrefix, s3Url, opts);
-    await run.sweepStaleUploads();
+    if (opts.delete) {
+      await applyDeletions(run, {
+        client: req.client,
+        bucket,
+        endpoint,
+        pathPrefix,
+        localFolder: req.localFolder,
+        keyPrefix,
+        s3Url,
+        maxDelete: opts.maxDelete,
+      });
+    }
+    await sweepStaleUploads(run);
     report.duration_ms = Math.round(performance.now() - started);
     report.errors.sort((a, b) => compareKeys(a.key, b.key));
     report.plan?.sort((a, b) => compareKeys(a.key, b.key));
@@ -236,80 +246,5 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
       );
       for (const message of warnings) (req.events ?? NO_EVENTS)({ type: "notice", message });
     }
-  }
-}
-
-async function applyDeletions(
-  req: BackupRequest,
-  run: BackupRun,
-  keyPrefix: string,
-  s3Url: string,
-  opts: BackupOptions,
-): Promise<void> {
-  const report = run.cfg.report;
-  const planned = run.deletions;
-  if (!opts.delete || planned.length === 0) return;
-  if (report.errors.length > 0) {
-    run.cfg.events({
-      type: "notice",
-      message:
-        `Not deleting ${planned.length} object(s): ${report.errors.length} file(s) failed in this run, and deletions only follow a run where everything succeeded.`,
-    });
-    return;
-  }
-  checkDeleteGuards({
-    localFolder: req.localFolder,
-    target: s3Url,
-    localFiles: run.localFiles,
-    remoteObjects: run.remoteObjects,
-    deletions: planned.length,
-    maxDelete: opts.maxDelete,
-  });
-  const pathPrefix = req.settings.pathPrefix;
-  const byKey = new Map(planned.map((p) => [p.key, p]));
-  const pathOf = (key: string) => join(req.localFolder, key.slice(keyPrefix.length));
-  if (run.cfg.dryRun) {
-    for (const p of planned) {
-      report.files_deleted += 1;
-      report.plan?.push({
-        action: "delete",
-        key: displayKey(pathPrefix, p.key),
-        path: pathOf(p.key),
-        size: p.remote?.size ?? 0,
-        reason: p.reason,
-      });
-    }
-    return;
-  }
-  const onDeleted = (key: string) => {
-    if (run.cfg.dryRun) return;
-    run.cfg.manifest.remove(key);
-    report.files_deleted += 1;
-    run.cfg.events({
-      type: "file-done",
-      operation_id: run.cfg.operationId,
-      file_name: byKey.get(key)?.relPath ?? key,
-      bytes: 0,
-      action: "delete",
-    });
-  };
-  let failed;
-  try {
-    const keys = planned.map((p) => p.key);
-    ({ failed } = await deleteKeys(req.client, req.settings.bucket, keys, run.signal, onDeleted));
-  } catch (e) {
-    throw toEngineError(e, {
-      action: `deleting objects under ${s3Url}`,
-      endpoint: req.settings.endpoint,
-      bucket: req.settings.bucket,
-    });
-  }
-  for (const f of failed) {
-    report.errors.push({
-      path: pathOf(f.key),
-      key: displayKey(pathPrefix, f.key),
-      code: "SdkError",
-      message: `could not be deleted: ${f.code}: ${f.message}`,
-    });
   }
 }

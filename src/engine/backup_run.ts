@@ -3,30 +3,35 @@
  * pool and uploads in another (`concurrency` files; their requests share one Semaphore of
  * `concurrency` slots, so memory stays about concurrency x part size), writes a manifest row
  * as each upload completes, retries files with backoff, and stops the run on fatal errors.
- * Deletions, guarded, happen only at the end of a run where nothing failed. A dry run
- * resolves the same decisions (hashing and HEAD are read-only) and changes nothing: every
- * mutation below checks `dryRun` again.
+ * Deletions and the sweep of stale uploads follow in backup_finish.ts. A dry run resolves the
+ * same decisions (hashing and HEAD are read-only) and changes nothing: every mutation below
+ * checks `dryRun` again.
  *
  * @module
  */
 
-import { AbortMultipartUploadCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { BandwidthLimiter } from "./bandwidth.ts";
 import type { PlanItem } from "./backup_plan.ts";
 import type { PlanEntry, SyncReport } from "./backup_report.ts";
-import { contentTypeFor } from "./content_type.ts";
+import {
+  headMd5,
+  type TransferContext,
+  type TransferJob,
+  transferWithRetries,
+} from "./backup_transfer.ts";
 import { EngineError, type ErrorCode } from "./errors.ts";
-import { type EventSink, progressPayload } from "./events.ts";
-import { md5File } from "./hashing.ts";
+import type { EventSink } from "./events.ts";
+import { BackupProgress } from "./backup_progress.ts";
+import { type Md5, md5File } from "./hashing.ts";
 import { displayKey } from "./keys.ts";
 import { type Manifest, manifestRow } from "./manifest.ts";
 import type { MultipartRecord, MultipartRecords } from "./multipart_records.ts";
-import { md5Base64ToHex, META_MD5 } from "./object_meta.ts";
-import { type RetryPolicy, waitBeforeRetry } from "./retry.ts";
+import type { RetryPolicy } from "./retry.ts";
 import { toEngineError } from "./sdk_errors.ts";
 import { Semaphore } from "./semaphore.ts";
 import { TaskPool } from "./task_pool.ts";
-import { MULTIPART_THRESHOLD, uploadFile, type UploadSettings } from "./upload.ts";
+import { MULTIPART_THRESHOLD, type UploadSettings } from "./upload.ts";
 import { needsTransfer, type TransferDecision } from "./needs_transfer.ts";
 import type { LocalFile } from "./walk.ts";
 
@@ -75,10 +80,7 @@ export class BackupRun {
   remoteObjects = 0;
   foreignKeys = 0;
   readonly deletions: PlanItem[] = [];
-  #filesTotal = 0;
-  #filesDone = 0;
-  #bytesTotal = 0;
-  #bytesDone = 0;
+  readonly progress: BackupProgress;
   #anySuccess = false;
 
   constructor(readonly cfg: BackupRunConfig) {
@@ -86,6 +88,7 @@ export class BackupRun {
     this.transferPool = new TaskPool(cfg.concurrency);
     this.slots = new Semaphore(cfg.concurrency);
     if (cfg.bwlimit > 0) this.limiter = new BandwidthLimiter(cfg.bwlimit);
+    this.progress = new BackupProgress(cfg.events, cfg.operationId);
   }
 
   get signal(): AbortSignal {
@@ -105,25 +108,9 @@ export class BackupRun {
     this.cfg.report.plan?.push(entry);
   }
 
-  #progress(file: string): void {
-    this.cfg.events({
-      type: "progress",
-      progress: progressPayload(this.cfg.operationId, file, this.#bytesDone, this.#bytesTotal, {
-        done: this.#filesDone,
-        total: this.#filesTotal,
-      }),
-    });
-  }
-
   #error(item: PlanItem, path: string, code: string, message: string): void {
     this.cfg.report.errors.push({ path, key: this.#key(item), code, message });
-    this.cfg.events({
-      type: "file-error",
-      operation_id: this.cfg.operationId,
-      file_name: item.relPath,
-      code,
-      message,
-    });
+    this.progress.fileError(item.relPath, code, message);
   }
 
   /** Stops the run because of `err` (the first fatal error wins). */
@@ -151,7 +138,7 @@ export class BackupRun {
       case "skip":
         if (!item.local) {
           report.entries_skipped += 1;
-          this.cfg.events({ type: "notice", message: `Skipped '${item.path}': ${item.reason}.` });
+          this.progress.notice(`Skipped '${item.path}': ${item.reason}.`);
           this.#plan({
             action: "skip",
             key: this.#key(item),
@@ -187,16 +174,20 @@ export class BackupRun {
   /** Hashes a file in doubt (and HEADs its object when needed), then skips or uploads it. */
   async #check(item: PlanItem, local: LocalFile): Promise<void> {
     if (this.stopped) return;
-    const readStarted = Date.now();
+    const hashStartedAt = Date.now();
     let md5: Awaited<ReturnType<typeof md5File>>;
     try {
       md5 = await md5File(local.path, this.signal);
     } catch (e) {
-      return this.#fileFailed(item, local, e);
+      return this.#fileFailed(item, local, e, false);
     }
     this.cfg.report.files_hashed += 1;
     if (md5.size !== local.size) {
-      return await this.#scheduleUpload(item, local, "file changed while it was hashed", true);
+      return await this.#scheduleUpload(item, local, "file changed while it was hashed", {
+        key: item.key,
+        local,
+        restat: true,
+      });
     }
     const facts = {
       local,
@@ -209,46 +200,38 @@ export class BackupRun {
     if (d.verdict === "head") {
       let remoteMd5: string | null;
       try {
-        remoteMd5 = await this.#remoteMd5(item.key);
+        remoteMd5 = await headMd5(this.cfg.client, this.cfg.bucket, item.key, this.signal);
       } catch (e) {
-        return this.#fileFailed(item, local, e);
+        const err = this.#classify(e, "reading the checksum of", item.key);
+        if (err.code !== "KeyNotFound") return this.#fileFailed(item, local, err, false);
+        remoteMd5 = null;
       }
       d = needsTransfer({ ...facts, remoteMd5 });
     }
     if (d.verdict === "skip") {
       if (d.refreshRow && !this.cfg.dryRun && item.remote) {
-        this.cfg.manifest.put(manifestRow(local, item.key, md5.hex, item.remote.etag, readStarted));
+        const row = manifestRow(local, item.key, md5.hex, item.remote.etag, hashStartedAt);
+        this.cfg.manifest.put(row);
       }
       return this.#skipped(item, local, d.reason);
     }
-    await this.#scheduleUpload(item, local, d.reason, false, md5);
+    await this.#scheduleUpload(item, local, d.reason, {
+      key: item.key,
+      local,
+      md5: { hex: md5.hex, base64: md5.base64 },
+      hashStartedAt,
+    });
   }
 
-  /** md5chksum metadata of one object (HEAD), null when it has none or vanished. */
-  async #remoteMd5(key: string): Promise<string | null> {
-    try {
-      const out = await this.cfg.client.send(
-        new HeadObjectCommand({ Bucket: this.cfg.bucket, Key: key }),
-        { abortSignal: this.signal },
-      );
-      return md5Base64ToHex(out.Metadata?.[META_MD5]) ?? null;
-    } catch (e) {
-      const err = this.#classify(e, key, "reading the checksum of");
-      if (err.code === "KeyNotFound") return null;
-      throw err;
-    }
-  }
-
+  /** Counts a planned upload, then (not in a dry run) queues it, pre-hashing multipart files. */
   async #scheduleUpload(
     item: PlanItem,
     local: LocalFile,
     reason: string,
-    restat = false,
-    md5?: { hex: string; base64: string },
+    job: TransferJob = { key: item.key, local },
   ): Promise<void> {
     if (this.stopped) return;
-    this.#filesTotal += 1;
-    this.#bytesTotal += local.size;
+    this.progress.planned(local.size);
     if (this.cfg.dryRun) {
       this.cfg.report.files_uploaded += 1;
       this.cfg.report.bytes_transferred += local.size;
@@ -263,125 +246,74 @@ export class BackupRun {
     }
     this.cfg.staleCandidates.delete(item.key);
     const threshold = this.cfg.upload.multipartThreshold ?? MULTIPART_THRESHOLD;
-    if (!md5 && !restat && local.size > threshold) {
-      // Multipart uploads hash the whole file first: do that in the hashing pool.
+    if (!job.md5 && !job.restat && local.size > threshold) {
+      // A multipart upload hashes the whole file first: do that in the hashing pool.
       await this.hashPool.submit(async () => {
         if (this.stopped) return;
+        const hashStartedAt = Date.now();
         let h;
         try {
           h = await md5File(local.path, this.signal);
         } catch (e) {
-          return this.#fileFailed(item, local, e);
+          return this.#fileFailed(item, local, e, true);
         }
-        const same = h.size === local.size;
-        await this.transferPool.submit(() =>
-          this.#transfer(item, local, !same, same ? { hex: h.hex, base64: h.base64 } : undefined)
-        );
+        const md5: Md5 = { hex: h.hex, base64: h.base64 };
+        const next: TransferJob = h.size === local.size
+          ? { ...job, md5, hashStartedAt }
+          : { ...job, restat: true };
+        await this.transferPool.submit(() => this.#upload(item, next));
       });
       return;
     }
-    await this.transferPool.submit(() => this.#transfer(item, local, restat, md5));
+    await this.transferPool.submit(() => this.#upload(item, job));
   }
 
-  /** Uploads one file with per-file retries; records the manifest row when it completes. */
-  async #transfer(
-    item: PlanItem,
-    planned: LocalFile,
-    restat: boolean,
-    md5?: { hex: string; base64: string },
-  ): Promise<void> {
-    let local = planned;
-    let hash = md5;
-    let needStat = restat;
-    for (let attempt = 1;; attempt++) {
-      if (this.stopped) return;
-      if (this.cfg.dryRun) return; // never reached: dry runs stop in #scheduleUpload
-      if (needStat) {
-        const fresh = await restatFile(local);
-        if (!fresh) return this.#vanished(local);
-        this.#bytesTotal += fresh.size - local.size;
-        local = fresh;
-        hash = undefined;
-      }
-      const readStarted = Date.now();
-      let sent = 0;
-      try {
-        const outcome = await uploadFile({
-          ...this.cfg.upload,
-          client: this.cfg.client,
-          target: this.cfg.target,
-          bucket: this.cfg.bucket,
-          key: item.key,
-          path: local.path,
-          size: local.size,
-          mtimeMs: local.mtimeMs,
-          md5: hash,
-          contentType: contentTypeFor(local.path),
-          slots: this.slots,
-          limiter: this.limiter,
-          records: this.cfg.records,
-          signal: this.signal,
-          onBytes: (n) => {
-            sent += n;
-            this.#bytesDone += n;
-            this.#progress(item.relPath);
-          },
-        });
-        this.cfg.manifest.put(
-          manifestRow(local, item.key, outcome.md5.hex, outcome.etag, readStarted),
-        );
-        this.#anySuccess = true;
-        this.#filesDone += 1;
-        const report = this.cfg.report;
-        report.files_uploaded += 1;
-        report.bytes_transferred += outcome.bytes;
-        report.resumed_parts += outcome.resumedParts;
-        this.cfg.events({
-          type: "file-done",
-          operation_id: this.cfg.operationId,
-          file_name: item.relPath,
-          bytes: outcome.bytes,
-          action: "upload",
-        });
-        this.#progress(item.relPath);
-        return;
-      } catch (e) {
-        this.#bytesDone -= sent;
-        if (this.stopped) return;
-        if (e instanceof Deno.errors.NotFound) return this.#vanished(local);
-        const err = this.#classify(e, item.key, "upload of");
-        if (err.retryable && attempt < this.cfg.retry.attempts) {
-          this.cfg.events({
-            type: "retry",
-            operation_id: this.cfg.operationId,
-            file_name: item.relPath,
-            attempt,
-            message: err.message,
-          });
-          needStat = err.message.includes("changed while");
-          try {
-            await waitBeforeRetry(attempt, this.cfg.retry, this.signal);
-          } catch {
-            return;
-          }
-          continue;
-        }
-        return this.#fileFailed(item, local, err);
-      }
-    }
+  /** Uploads one file (with retries) and records the outcome. */
+  async #upload(item: PlanItem, job: TransferJob): Promise<void> {
+    if (this.stopped || this.cfg.dryRun) return;
+    const ctx: TransferContext = {
+      client: this.cfg.client,
+      target: this.cfg.target,
+      bucket: this.cfg.bucket,
+      upload: this.cfg.upload,
+      records: this.cfg.records,
+      retry: this.cfg.retry,
+      slots: this.slots,
+      limiter: this.limiter,
+      signal: this.signal,
+      classify: (e) => this.#classify(e, "upload of", item.key),
+      onBytes: (n) => this.progress.sent(item.relPath, n),
+      onResize: (n) => this.progress.resized(n),
+      onRetry: (attempt, message) => this.progress.retry(item.relPath, attempt, message),
+    };
+    const r = await transferWithRetries(ctx, job);
+    if (r.kind === "stopped") return;
+    if (r.kind === "vanished") return this.#vanished(r.local, true);
+    if (r.kind === "failed") return this.#fileFailed(item, r.local, r.error, true);
+    const { outcome } = r;
+    if (this.cfg.dryRun) return;
+    this.cfg.manifest.put(
+      manifestRow(r.local, item.key, outcome.md5.hex, outcome.etag, r.readStartedAt),
+    );
+    this.#anySuccess = true;
+    const report = this.cfg.report;
+    report.files_uploaded += 1;
+    report.bytes_transferred += outcome.bytes;
+    report.resumed_parts += outcome.resumedParts;
+    this.progress.fileDone(item.relPath, outcome.bytes, "upload");
+    this.progress.finished(item.relPath);
   }
 
-  #vanished(local: LocalFile): void {
-    this.#filesDone += 1;
-    this.cfg.events({
-      type: "notice",
-      message: `'${local.path}' vanished before it was uploaded.`,
-    });
+  /** A file that disappeared is not an error: there is nothing left to back up. */
+  #vanished(local: LocalFile, counted: boolean): void {
+    if (counted) this.progress.finished(local.relPath);
+    this.progress.notice(`'${local.path}' vanished before it was backed up.`);
   }
 
-  #classify(e: unknown, key: string, action: string): EngineError {
+  #classify(e: unknown, action: string, key: string): EngineError {
+    if (e instanceof EngineError) return e;
     if (e instanceof Deno.errors.PermissionDenied) {
-      return new EngineError("UploadFailed", `cannot read the file (permission denied)`);
+      return new EngineError("UploadFailed", "cannot read the file (permission denied)");
     }
     return toEngineError(e, {
       action: `${action} '${displayKey(this.cfg.pathPrefix, key)}'`,
@@ -391,36 +323,20 @@ export class BackupRun {
     });
   }
 
-  /** Records a failed file, or stops the run when the failure is fatal. */
-  #fileFailed(item: PlanItem, local: LocalFile, e: unknown): void {
+  /**
+   * Records a failed file, or stops the run when the failure is fatal. `counted`: the file was
+   * already counted in files_total (scheduled for upload).
+   */
+  #fileFailed(item: PlanItem, local: LocalFile, e: unknown, counted: boolean): void {
     if (this.stopped) return;
-    if (e instanceof Deno.errors.NotFound) return this.#vanished(local);
-    const err = e instanceof EngineError ? e : this.#classify(e, item.key, "upload of");
+    if (e instanceof Deno.errors.NotFound) return this.#vanished(local, counted);
+    const err = this.#classify(e, "upload of", item.key);
     if (err.code === "Interrupted") return;
     if (FATAL.has(err.code) || (err.code === "AccessDenied" && !this.#anySuccess)) {
       return this.fail(err);
     }
-    this.#filesDone += 1;
     this.#error(item, local.path, err.code, err.message);
-    this.#progress(item.relPath);
-  }
-
-  /** Aborts multipart uploads of ours under the prefix that this run did not continue. */
-  async sweepStaleUploads(): Promise<void> {
-    if (this.cfg.dryRun || this.stopped || !this.cfg.records) return;
-    for (const rec of this.cfg.staleCandidates.values()) {
-      if (this.cfg.dryRun) return;
-      await this.cfg.client.send(
-        new AbortMultipartUploadCommand({
-          Bucket: this.cfg.bucket,
-          Key: rec.key,
-          UploadId: rec.upload_id,
-        }),
-        { abortSignal: this.signal },
-      ).catch(() => {});
-      this.cfg.records.remove(rec.target, rec.key);
-      this.cfg.report.stale_uploads_aborted += 1;
-    }
+    if (counted) this.progress.finished(item.relPath);
   }
 
   /** Waits for all hashing and transfers to finish. */
@@ -430,22 +346,5 @@ export class BackupRun {
     // Hash tasks may have queued transfers while the first drain ran.
     await this.hashPool.drain();
     await this.transferPool.drain();
-  }
-}
-
-/** A fresh stat of a planned file, or undefined when it is gone or no longer a file. */
-async function restatFile(local: LocalFile): Promise<LocalFile | undefined> {
-  try {
-    const st = await Deno.lstat(local.path);
-    if (!st.isFile) return undefined;
-    return {
-      ...local,
-      size: st.size,
-      mtimeMs: st.mtime?.getTime() ?? 0,
-      ctimeMs: st.ctime?.getTime() ?? null,
-      ino: st.ino ?? null,
-    };
-  } catch {
-    return undefined;
   }
 }
