@@ -5,7 +5,7 @@
 import { assertEquals } from "../support/assert.ts";
 import { type ObjectVersion, parseAt, versionsAt } from "../../src/engine/versions.ts";
 import { sourceFromVersion } from "../../src/engine/restore_sources.ts";
-import { EngineError } from "../../src/engine/errors.ts";
+import type { EngineError } from "../../src/engine/errors.ts";
 
 function v(
   key: string,
