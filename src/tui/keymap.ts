@@ -101,16 +101,16 @@ const listMoves: Binding[] = [
 /** All bindings by scope. */
 export const KEYMAP: Readonly<Record<Scope, readonly Binding[]>> = {
   global: [
-    { keys: ["?"], command: "app.help", help: "show the keys of this screen" },
-    { keys: ["esc"], command: "app.back", help: "back (close, cancel, or the home menu)" },
+    { keys: ["?"], command: "app.help", help: "keys of this screen" },
+    { keys: ["esc"], command: "app.back", help: "back / close / cancel" },
     { keys: ["q"], command: "app.quit", help: "quit (when nothing runs)" },
-    { keys: ["ctrl+c"], command: "app.interrupt", help: "stop the running transfer, or quit" },
+    { keys: ["ctrl+c"], command: "app.interrupt", help: "stop a transfer, or quit" },
     ...screens,
   ],
   form: [
     { keys: ["tab", "down"], command: "focus.next", help: "next field" },
     { keys: ["shift+tab", "up"], command: "focus.prev", help: "previous field" },
-    { keys: ["enter"], command: "form.activate", help: "press button / open chooser / next" },
+    { keys: ["enter"], command: "form.activate", help: "press / choose / next" },
     { keys: ["space"], command: "form.toggle", help: "tick or untick an option" },
     { keys: ["left"], command: "form.left", help: "previous button" },
     { keys: ["right"], command: "form.right", help: "next button" },
@@ -126,11 +126,11 @@ export const KEYMAP: Readonly<Record<Scope, readonly Binding[]>> = {
     { keys: ["ctrl+u"], command: "text.clear", help: "clear the field" },
   ],
   profile: [
-    { keys: ["left", "h"], command: "profile.prev", help: "switch to the previous profile" },
-    { keys: ["right", "l"], command: "profile.next", help: "switch to the next profile" },
+    { keys: ["left", "h"], command: "profile.prev", help: "previous profile" },
+    { keys: ["right", "l"], command: "profile.next", help: "next profile" },
     { keys: ["n"], command: "profile.new", help: "new profile" },
     { keys: ["x", "delete"], command: "profile.remove", help: "remove this profile" },
-    { keys: ["d"], command: "profile.default", help: "make this the default profile" },
+    { keys: ["d"], command: "profile.default", help: "make it the default" },
   ],
   list: [
     ...listMoves,
@@ -141,7 +141,7 @@ export const KEYMAP: Readonly<Record<Scope, readonly Binding[]>> = {
     ...listMoves,
     { keys: ["enter", "right", "l"], command: "list.open", help: "open the folder" },
     { keys: ["left", "backspace", "h"], command: "list.parent", help: "parent folder" },
-    { keys: ["space"], command: "list.select", help: "select / unselect for restore" },
+    { keys: ["space"], command: "list.select", help: "select for restore" },
     { keys: ["r"], command: "list.refresh", help: "reload this folder" },
   ],
   picker: [
@@ -152,8 +152,8 @@ export const KEYMAP: Readonly<Record<Scope, readonly Binding[]>> = {
     ...listMoves,
     { keys: ["enter", "right", "l"], command: "list.open", help: "open the folder" },
     { keys: ["left", "backspace", "h"], command: "list.parent", help: "parent folder" },
-    { keys: ["space", "c"], command: "picker.choose", help: "choose the highlighted folder" },
-    { keys: ["."], command: "picker.chooseHere", help: "choose the folder you are in" },
+    { keys: ["space", "c"], command: "picker.choose", help: "choose highlighted folder" },
+    { keys: ["."], command: "picker.chooseHere", help: "choose this folder" },
   ],
   dialog: [
     { keys: ["y", "enter"], command: "dialog.yes", help: "yes" },

@@ -11,7 +11,7 @@ import { useTheme } from "../theme.tsx";
 import { fit } from "../format.ts";
 
 /** Width of the label column. */
-export const LABEL_WIDTH = 15;
+export const LABEL_WIDTH = 16;
 
 /** The focus marker column. */
 export function Marker(props: { on: boolean }) {

@@ -40,7 +40,7 @@ export function hintsFor(s: AppState): string {
   const tail = " · Esc back · ? keys · q quit";
   switch (top) {
     case "text":
-      return "Tab/↓ next field · Enter next/choose · Esc back · ? keys";
+      return "Tab/↓ next field · Enter next/choose · Esc back · Alt+1-5 screens";
     case "profile":
       return "←→ switch profile · n new · x remove · d default · Tab next" + tail;
     case "tree":
@@ -58,11 +58,6 @@ function StatusLine(props: { s: AppState; width: number }) {
   const t = useTheme();
   const s = props.s;
   const p = s.profile ? s.config?.profiles[s.profile] : undefined;
-  const left = s.profile
-    ? `${s.profile} │ ${p?.bucket_name ?? "?"}${
-      p?.path_prefix ? `/${p.path_prefix.replace(/\/$/, "")}` : ""
-    } │ ${p?.endpoint || "AWS S3"}`
-    : "no profile";
   const running: string[] = [];
   for (const job of ["backup", "restore"] as const) {
     const tr = job === "backup" ? s.backup.transfer : s.restore.transfer;
@@ -71,6 +66,15 @@ function StatusLine(props: { s: AppState; width: number }) {
     }
     if (tr.phase === "planning") running.push(`${job} planning`);
   }
+  // most important first: what runs, then where (the endpoint is cut first)
+  const parts = s.profile
+    ? [
+      s.profile,
+      `${p?.bucket_name ?? "?"}${p?.path_prefix ? `/${p.path_prefix.replace(/\/$/, "")}` : ""}`,
+      ...running,
+      p?.endpoint || "AWS S3",
+    ]
+    : ["no profile", ...running];
   const msg = s.status?.text ?? "";
   const tone = s.status?.tone === "error"
     ? "error"
@@ -79,7 +83,7 @@ function StatusLine(props: { s: AppState; width: number }) {
     : s.status?.tone === "warn"
     ? "warn"
     : undefined;
-  const head = ` ${left}${running.length ? ` │ ${running.join(", ")}` : ""} `;
+  const head = ` ${parts.join(" │ ")} `;
   return (
     <Box width={props.width}>
       <Text inverse>{fit(head, Math.floor(props.width * 0.6))}</Text>

@@ -7,7 +7,7 @@
 
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { helpFor } from "../keymap.ts";
+import { helpFor, type HelpSection } from "../keymap.ts";
 import type { AppState, Overlay } from "../state/app_state.ts";
 import { bodyRows, overlayListRows } from "../state/layout.ts";
 import { useTheme } from "../theme.tsx";
@@ -28,6 +28,7 @@ function Panel(
       width={props.width}
       height={props.height}
       paddingX={1}
+      overflow="hidden"
     >
       <Text bold color={props.danger ? t.c("danger") : t.c("accent")}>
         {fit(props.title, props.width - 4)}
@@ -50,26 +51,39 @@ const SCREEN_NOTES: Record<string, string> = {
 function HelpBody(props: { o: Extract<Overlay, { kind: "help" }>; width: number; height: number }) {
   const t = useTheme();
   const sections = helpFor(props.o.scopes);
-  const lines: { head?: string; keys?: string; help?: string }[] = [];
+  const room = props.height - 4;
+  // whole sections per column, in order, as many columns as needed (at most two)
+  const columns: HelpSection[][] = [[]];
+  let used = 0;
   for (const s of sections) {
-    lines.push({ head: s.title });
-    for (const r of s.rows) lines.push({ keys: r.keys, help: r.help });
+    const need = s.rows.length + 1;
+    if (used + need > room && columns[columns.length - 1]!.length > 0 && columns.length < 2) {
+      columns.push([]);
+      used = 0;
+    }
+    columns[columns.length - 1]!.push(s);
+    used += need;
   }
-  const cols = lines.length > props.height - 4 ? 2 : 1;
-  const per = Math.ceil(lines.length / cols);
-  const colW = Math.floor((props.width - 4) / cols);
-  const columns = Array.from({ length: cols }, (_, i) => lines.slice(i * per, (i + 1) * per));
+  const colW = Math.floor((props.width - 4) / columns.length);
+  const keyW = Math.min(
+    14,
+    Math.max(...sections.flatMap((s) => s.rows.map((r) => r.keys.length))) + 1,
+  );
   return (
     <>
       <Text dimColor>{fit(SCREEN_NOTES[props.o.screen] ?? "", props.width - 4)}</Text>
       <Box>
         {columns.map((col, i) => (
           <Box key={i} flexDirection="column" width={colW}>
-            {col.map((l, j) =>
-              l.head
-                ? <Text key={j} bold color={t.c("accent")}>{fit(l.head, colW - 1)}</Text>
-                : <Text key={j}>{cell(l.keys ?? "", 16)}{fit(l.help ?? "", colW - 17)}</Text>
-            )}
+            {col.flatMap((sec) => [
+              <Text key={sec.title} bold color={t.c("accent")}>{fit(sec.title, colW - 1)}</Text>,
+              ...sec.rows.map((r, j) => (
+                <Text key={`${sec.title}${j}`}>
+                  {cell(r.keys, keyW)}
+                  {fit(r.help, colW - keyW - 1)}
+                </Text>
+              )),
+            ])}
           </Box>
         ))}
       </Box>

@@ -6,7 +6,7 @@
 
 import { Box, Text } from "ink";
 import type { AppState } from "../state/app_state.ts";
-import { backupFields } from "../state/backup_screen.ts";
+import { backupFields, destinationPrefix } from "../state/backup_screen.ts";
 import { bodyRows } from "../state/layout.ts";
 import { fit } from "../format.ts";
 import { FormFields, ScreenTitle } from "../components/fields.tsx";
@@ -25,7 +25,10 @@ export function BackupScreen(props: { s: AppState }) {
   const s = props.s;
   const w = s.size.columns;
   const form = s.backup.form;
-  const dest = destinationUrl(s, form.values.prefix ?? "");
+  const dest = destinationUrl(
+    s,
+    destinationPrefix(form.values.folder ?? "", form.values.prefix ?? ""),
+  );
   const panelRows = bodyRows(s.size.rows) - 9;
   return (
     <Box flexDirection="column">
@@ -43,7 +46,11 @@ export function BackupScreen(props: { s: AppState }) {
           prefix: "Enter: browse bucket",
           exclude: "globs, e.g. *.tmp **/cache",
         }}
-        placeholders={{ folder: "(choose a folder)", prefix: "(bucket root)", exclude: "(none)" }}
+        placeholders={{
+          folder: "(choose a folder)",
+          prefix: "(the folder's name; / for the root)",
+          exclude: "(none)",
+        }}
       />
       <Box height={1} />
       <TransferPanel

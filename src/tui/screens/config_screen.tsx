@@ -38,6 +38,12 @@ function ProfileRow(props: { s: AppState }) {
   );
 }
 
+const BACKEND_WORDS: Record<string, string> = {
+  keychain: "the OS keychain",
+  pass: "pass",
+  file: "the encrypted file",
+};
+
 const HINTS: Record<string, string> = {
   endpoint: "empty for AWS S3",
   region: "Enter: common regions",
@@ -80,7 +86,7 @@ export function ConfigScreen(props: { s: AppState }) {
         width={w}
         hints={HINTS}
         placeholders={{
-          secret: stored ? `(stored in ${stored}; type to replace)` : "",
+          secret: stored ? `(stored in ${BACKEND_WORDS[stored] ?? stored}; type to replace)` : "",
           endpoint: "https://s3.example.com",
           name: "e.g. home-nas",
         }}

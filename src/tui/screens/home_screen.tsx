@@ -51,6 +51,8 @@ export function HomeScreen(props: { s: AppState }) {
             </Text>
           </>
         )
+        : s.config === null
+        ? <Text dimColor>Loading the configuration...</Text>
         : <Text color={t.c("warn")}>No profile yet: open S3 configuration (1) to set one up.</Text>}
       <Box height={1} />
       <Text dimColor>

@@ -46,6 +46,16 @@ export function initialBackupForm() {
   });
 }
 
+/**
+ * The S3 prefix a backup goes to: what the user typed, or (when empty) the folder's own name as
+ * in `eigen-s3 backup`; "/" means the root of the path prefix.
+ */
+export function destinationPrefix(folder: string, typed: string): string {
+  const t = typed.trim();
+  if (t === "") return basename(folder.trim().replace(/[\\/]+$/, ""));
+  return t.replace(/^\/+|\/+$/g, "");
+}
+
 /** Splits "a, b c" into globs. */
 export function splitPatterns(text: string): string[] {
   return text.split(/[,\s]+/).map((p) => p.trim()).filter((p) => p !== "");
@@ -56,7 +66,7 @@ function requestOf(s: AppState): BackupRequest {
   return {
     profile: s.profile ?? "",
     localFolder: (f.values.folder ?? "").trim(),
-    prefix: (f.values.prefix ?? "").trim().replace(/^\/+/, ""),
+    prefix: destinationPrefix(f.values.folder ?? "", f.values.prefix ?? ""),
     deleteRemote: f.checks.deleteRemote === true,
     dryRun: f.checks.dryRun === true,
     includeHidden: f.checks.includeHidden === true,

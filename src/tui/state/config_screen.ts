@@ -98,7 +98,8 @@ export function profileNames(s: AppState): string[] {
 export function switchProfile(s: AppState, name: string): AppState {
   const p = s.config?.profiles[name];
   const configScreen = configScreenFor(name, p);
-  const keep = configFields(configScreen).some((f) => f.id === s.configScreen.form.focus);
+  const keep = s.configScreen.mode === "edit" &&
+    configFields(configScreen).some((f) => f.id === s.configScreen.form.focus);
   return {
     ...s,
     profile: name,

@@ -329,7 +329,7 @@ export function reduce(s: AppState, a: Action): AppState {
         ...s,
         config: a.config,
         settings: {
-          form: settingsForm(a.config.defaults),
+          form: { ...settingsForm(a.config.defaults), focus: "save" },
           message: { text: "Defaults saved.", tone: "ok" },
         },
       };
