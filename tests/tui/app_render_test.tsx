@@ -172,7 +172,7 @@ Deno.test("render: without colour (NO_COLOR) no colour codes are written", async
   );
   try {
     await until(app.lastFrame, "Backup manager");
-    // eslint-disable-next-line no-control-regex
+    // deno-lint-ignore no-control-regex
     const colours = (app.lastFrame() ?? "").match(/\x1b\[(3[0-9]|9[0-7]|4[0-9])m/g) ?? [];
     assertEquals(colours.filter((c) => c !== "\x1b[39m" && c !== "\x1b[49m"), []);
   } finally {
