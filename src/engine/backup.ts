@@ -124,7 +124,22 @@ async function checkFolder(folder: string, withDelete: boolean): Promise<void> {
 /**
  * Runs a backup and returns its report (errors of single files are in `report.errors`; the
  * exit code is then 3). Throws an EngineError when the run as a whole fails: a guard refused
- * (UnsafeOperation), a fatal S3 error (credentials, bucket, network), or Interrupted.
+ * (UnsafeOperation), a fatal S3 error (credentials, bucket, network), or Interrupted. A real
+ * run records history and (with a saved profile) last_sync_timestamp; a dry run records
+ * nothing and returns the full plan in `report.plan`.
+ *
+ * ```ts
+ * const s3 = createS3Client(settings, { concurrency: 8 });
+ * const state = await openBackupState({ stateDir: stateDir(), target: targetId(settings.endpoint,
+ *   settings.bucket), dryRun: false, configPath: configFile() });
+ * try {
+ *   const report = await runBackup({ client: s3.client, settings, localFolder: "/home/me/Photos",
+ *     s3Prefix: "Photos", options: { delete: true }, state, events: onEvent, signal });
+ * } finally {
+ *   state.close();
+ *   s3.destroy();
+ * }
+ * ```
  */
 export async function runBackup(req: BackupRequest): Promise<SyncReport> {
   const opts = req.options ?? {};
