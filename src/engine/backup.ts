@@ -10,6 +10,7 @@
  */
 
 import type { S3Client } from "@aws-sdk/client-s3";
+import { basename, resolve } from "node:path";
 import { applyDeletions, sweepStaleUploads } from "./backup_finish.ts";
 import { type MaxDelete, missingFolderError } from "./backup_guards.ts";
 import { planBackup } from "./backup_plan.ts";
@@ -88,11 +89,12 @@ export interface BackupRequest {
   signal?: AbortSignal;
 }
 
-/** The default S3_PREFIX: the folder's own name ("/home/me/Photos" -> "Photos"). */
+/**
+ * The default S3_PREFIX: the folder's own name, after resolving it against the current
+ * folder ("/home/me/Photos" -> "Photos", "." -> the current folder's name, "/" -> "").
+ */
 export function defaultS3Prefix(localFolder: string): string {
-  const parts = localFolder.replaceAll("\\", "/").split("/").filter((p) => p !== "" && p !== ".");
-  const last = parts[parts.length - 1];
-  return last === undefined || last === ".." ? "" : last.normalize("NFC");
+  return basename(resolve(localFolder)).normalize("NFC");
 }
 
 function interrupted(): EngineError {

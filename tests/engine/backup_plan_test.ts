@@ -255,3 +255,12 @@ Deno.test("planBackup: streams (consumes the listing lazily, one item ahead)", a
   assertEquals(pulled <= 12, true, `pulled ${pulled} remote objects for 10 items`);
   await plan.return(undefined);
 });
+
+Deno.test("defaultS3Prefix: the folder's own name, resolved", async () => {
+  const { defaultS3Prefix } = await import("../../src/engine/backup.ts");
+  const { basename } = await import("node:path");
+  assertEquals(defaultS3Prefix("/home/me/Photos/"), "Photos");
+  assertEquals(defaultS3Prefix("/data/Fe\u0301vrier"), "F\u00e9vrier");
+  assertEquals(defaultS3Prefix("."), basename(Deno.cwd()));
+  assertEquals(defaultS3Prefix("/"), "");
+});
