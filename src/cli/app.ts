@@ -191,6 +191,77 @@ missing or unverifiable files were found (listed); 130 interrupted.`,
   // tui (issue 6)
   program.command("tui").description("the full-screen UI")
     .action(act(() => import("../tui/command.ts")));
+  // schedule, daemon, lifecycle (issue 7)
+  const schedule = program.command("schedule")
+    .description("scheduled backup jobs: add, list, show, remove, run now, install timers");
+  schedule.command("add").description("save a scheduled backup job (--profile picks its profile)")
+    .argument("<name>", "job name: letters, digits, '.', '_', '-'")
+    .requiredOption("--folder <dir>", "the folder to back up")
+    .requiredOption("--cron <expr>", "when: 5-field cron, e.g. '0 3 * * *', or @daily/@weekly")
+    .option("--prefix <prefix>", "S3_PREFIX under the path prefix (default: the folder's name)")
+    .option("--timezone <tz>", "IANA time zone of the schedule (default: the system's)")
+    .option("--window <start-end>", "scheduled runs only start between HH:MM-HH:MM")
+    .option("--exclude <glob>", "skip matching paths (repeatable)", collect, [])
+    .option("--include-hidden", "also back up dotfiles and dot-folders")
+    .option("--delete", "delete objects whose file is gone (guarded)")
+    .option("--max-delete <n>", "most deletions allowed: a count or a percentage")
+    .option("--concurrency <n>", "files transferred at once")
+    .option("--storage-class <class>", "e.g. STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE")
+    .addOption(new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]))
+    .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
+    .option("--bwlimit <rate>", "bandwidth limit, e.g. 10M")
+    .option("--webhook <url>", "POST the run's JSON report here when it finishes")
+    .option("--desktop", "show a desktop notification when it finishes")
+    .addOption(
+      new Option("--notify-on <when>", "notify always (default) or on failure only").choices([
+        "always",
+        "failure",
+      ]),
+    )
+    .option("--replace", "overwrite a job of the same name")
+    .action(act(() => import("./commands/schedule_add.ts")));
+  schedule.command("list").description("jobs with their next run and last result")
+    .action(act(() => import("./commands/schedule_list.ts")));
+  schedule.command("show").description("one job, its next runs and its last runs")
+    .argument("<name>").action(act(() => import("./commands/schedule_show.ts")));
+  schedule.command("remove").description("delete a job").argument("<name>")
+    .action(act(() => import("./commands/schedule_remove.ts")));
+  schedule.command("run").description("run a job now (exit 8 if it is already running)")
+    .argument("<name>")
+    .option("--scheduled", "as a timer would: skip when outside the job's time window")
+    .action(act(() => import("./commands/schedule_run.ts")));
+  schedule.command("install")
+    .description("run the jobs on schedule with systemd timers, cron or launchd")
+    .option("--systemd", "systemd user timers (default where systemctl exists)")
+    .option("--cron", "a block in your crontab")
+    .option("--launchd", "LaunchAgents (default on macOS)")
+    .option("--dry-run", "show the files and commands, change nothing")
+    .action(act(() => import("./commands/schedule_install.ts")));
+  schedule.command("uninstall").description("remove what 'schedule install' wrote")
+    .action(act(() => import("./commands/schedule_uninstall.ts")));
+  program.command("daemon")
+    .description("run due jobs in the foreground, one log line per event (stop: SIGTERM)")
+    .option("--job <name>", "only this job (repeatable)", collect, [])
+    .addHelpText(
+      "after",
+      `
+Runs each job when its cron schedule is due, one run per job at a time (a lock shared with
+'schedule run'); after sleep or downtime a missed run is caught up once. SIGTERM/SIGINT stop
+runs in flight cleanly and exit 0.`,
+    )
+    .action(act(() => import("./commands/daemon.ts")));
+  const lifecycle = program.command("lifecycle")
+    .description("bucket lifecycle rules for the profile's path prefix");
+  lifecycle.command("show").description("the bucket's rules (eigen-s3's and others)")
+    .action(act(() => import("./commands/lifecycle_show.ts")));
+  lifecycle.command("set").description("set eigen-s3's rules; other rules are left alone")
+    .option("--transition-days <n>", "move objects to --storage-class after N days ('off' removes)")
+    .option("--storage-class <class>", "target of the transition, e.g. GLACIER, DEEP_ARCHIVE")
+    .option("--noncurrent-days <n>", "expire noncurrent versions after N days ('off' removes)")
+    .option("--abort-multipart-days <n>", "abort incomplete multipart uploads after N days")
+    .option("--replace", "eigen-s3's rules become exactly the ones given")
+    .option("--dry-run", "show the resulting rules, change nothing")
+    .action(act(() => import("./commands/lifecycle_set.ts")));
 
   return program;
 }

@@ -113,6 +113,7 @@ export function createJobBackupRunner(ctx: JobBackupContext): JobBackupRunner {
           exitCode: err.exitCode,
           report: null,
           error: err.message,
+          errorCode: err.code,
           target,
           recorded: true,
         };

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { EngineError, exitCodeFor } from "./errors.ts";
+import { EngineError, type ErrorCode, exitCodeFor } from "./errors.ts";
 import type { EventSink } from "./events.ts";
 import { NO_EVENTS } from "./events.ts";
 import type { History, RunStatus } from "./history.ts";
@@ -26,6 +26,8 @@ export interface JobBackupResult {
   report: SyncReport | null;
   /** Why the run failed as a whole, or null. */
   error: string | null;
+  /** The error code (DESIGN.md) when the run failed as a whole, or null. */
+  errorCode?: ErrorCode | null;
   /** Where the run went (for history and notifications). */
   target: { profile: string; bucket: string; prefix: string };
   /** True when the backup engine already wrote the history record. */
@@ -58,6 +60,8 @@ export interface JobRunResult {
   prefix: string;
   report: SyncReport | null;
   error: string | null;
+  /** The error code (e.g. NetworkError) when the run failed as a whole, or null. */
+  error_code: ErrorCode | null;
 }
 
 /** One notification attempt. */
@@ -121,6 +125,7 @@ export async function runJob(
         exitCode: exit,
         report: null,
         error: exit === 130 ? "Interrupted: stopped cleanly." : (e as Error).message,
+        errorCode: exit === 130 ? "Interrupted" : e instanceof EngineError ? e.code : "SdkError",
         target: { profile: job.profile ?? "", bucket: "", prefix: "" },
         recorded: false,
       };
@@ -139,6 +144,7 @@ export async function runJob(
       prefix: out.target.prefix,
       report: out.report,
       error: out.error,
+      error_code: out.errorCode ?? null,
     };
     if (!out.recorded) {
       try {

@@ -8,11 +8,16 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { EngineError } from "./errors.ts";
 import { writeFileAtomic } from "./config.ts";
 import type { ToolRunner } from "../secrets/run_tool.ts";
 import { CRON_BEGIN, CRON_END, type ServiceBackend, type ServicePlan } from "./service_files.ts";
+
+/** Where `schedule install` records what it wrote: `<stateDir>/schedule-install.json`. */
+export function installRecordPath(stateDir: string): string {
+  return join(stateDir, "schedule-install.json");
+}
 
 /** The service tools and how to run them. */
 export interface ServiceTools {

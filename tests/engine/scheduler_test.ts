@@ -24,6 +24,7 @@ function result(name: string, status: JobRunResult["status"], exit = 0): JobRunR
     prefix: "x/",
     report: null,
     error: null,
+    error_code: null,
   };
 }
 

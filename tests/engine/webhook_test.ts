@@ -41,6 +41,7 @@ const RESULT: JobRunResult = {
     errors: [{ path: "/data/photos/x", key: "photos/x", code: "UploadFailed", message: "boom" }],
   },
   error: null,
+  error_code: null,
 };
 
 Deno.test("webhook: retried after a 500 with backoff, then delivered once", async () => {

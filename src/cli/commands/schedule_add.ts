@@ -1,0 +1,72 @@
+/**
+ * `eigen-s3 schedule add NAME --folder DIR --cron EXPR [--prefix P] [--profile NAME]
+ * [--timezone TZ] [--window HH:MM-HH:MM] [backup options] [--webhook URL] [--desktop]
+ * [--notify-on always|failure] [--replace]`: saves a scheduled backup job in the config file.
+ * The folder must exist; the profile (or the default one) must be configured. The prefix
+ * defaults to the folder's name, as for `backup`.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import type { CliContext } from "../context.ts";
+import { addJob } from "../../engine/job_service.ts";
+import { flagJobRef, jobProfile } from "../../engine/jobs.ts";
+import { sqliteSlots } from "../../engine/job_slots.ts";
+import { defaultS3Prefix } from "../../engine/backup.ts";
+import { parseCron, systemTimezone } from "../../engine/cron_schedule.ts";
+import { formatDate } from "../format.ts";
+import { publicJob } from "./schedule_common.ts";
+
+/** Runs schedule add. */
+export default async function scheduleAdd(
+  ctx: CliContext,
+  args: unknown[],
+  opts: Record<string, unknown>,
+): Promise<number> {
+  const name = String(args[0]);
+  const folder = opts.folder === undefined ? undefined : resolve(String(opts.folder));
+  const input: Record<string, unknown> = {
+    folder,
+    prefix: opts.prefix ?? (folder ? defaultS3Prefix(folder) : undefined),
+    cron: opts.cron,
+    profile: ctx.globals.profile,
+    timezone: opts.timezone,
+    window: opts.window,
+    exclude: opts.exclude ?? [],
+    include_hidden: opts.includeHidden === true,
+    delete: opts.delete === true,
+    max_delete: opts.maxDelete,
+    concurrency: opts.concurrency,
+    storage_class: opts.storageClass,
+    sse: opts.sse,
+    sse_kms_key_id: opts.sseKmsKeyId,
+    bwlimit: opts.bwlimit,
+    notify: {
+      webhook: opts.webhook,
+      ...(opts.desktop ? { desktop: true } : {}),
+      ...(opts.notifyOn ? { on: opts.notifyOn } : {}),
+    },
+  };
+  const now = new Date();
+  const job = await addJob(ctx.configPath, name, input, {
+    replace: opts.replace === true,
+    ref: flagJobRef,
+    slots: sqliteSlots(await ctx.state()),
+    now,
+  });
+  ctx.invalidateConfig();
+  const profile = jobProfile(job, await ctx.config());
+  const next = parseCron(job.cron, job.timezone, flagJobRef("cron")).next(now);
+  ctx.out.result(
+    "schedule add",
+    { name, job: publicJob(job), next_run: next?.toISOString() ?? null },
+    () =>
+      `Saved job '${name}': ${job.folder} -> profile ${profile}, prefix ${
+        job.prefix ? `'${job.prefix}'` : "(path prefix root)"
+      }, '${job.cron}' (${job.timezone ?? systemTimezone()}); next run ${
+        formatDate(next?.toISOString())
+      }.\nRun it with 'eigen-s3 daemon', or install timers with 'eigen-s3 schedule install'.`,
+  );
+  return 0;
+}

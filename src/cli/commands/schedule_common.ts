@@ -1,0 +1,59 @@
+/**
+ * What the `schedule` commands and `daemon` share: the real job-run dependencies (lock folder,
+ * backup runner, history, notifier), the public view of a job (webhook redacted) and the
+ * one-line summary of a run.
+ *
+ * @module
+ */
+
+import type { CliContext } from "../context.ts";
+import { loadConfig } from "../../engine/config.ts";
+import { sqliteHistory } from "../../engine/history.ts";
+import { type Job, redactUrl } from "../../engine/jobs.ts";
+import { lockDirIn } from "../../engine/job_lock.ts";
+import type { JobRunDeps, JobRunResult } from "../../engine/job_run.ts";
+import { createJobBackupRunner } from "../../engine/job_backup.ts";
+import { createNotifier } from "../../engine/notify.ts";
+import type { EventSink } from "../../engine/events.ts";
+import { formatBytes, formatDuration } from "../format.ts";
+
+/** The dependencies of a real job run for this invocation. */
+export async function jobRunDeps(ctx: CliContext, events: EventSink): Promise<JobRunDeps> {
+  const state = await ctx.state();
+  return {
+    lockDir: lockDirIn(ctx.stateDir),
+    runner: createJobBackupRunner({
+      // Fresh for every run: a long-running daemon sees profile and default changes.
+      config: () => loadConfig(ctx.configPath),
+      configPath: ctx.configPath,
+      env: ctx.env,
+      loadSecret: async (profile, backend) => (await ctx.secrets()).load(profile, backend),
+      stateDir: ctx.stateDir,
+      state,
+    }),
+    history: sqliteHistory(state),
+    notifier: createNotifier({ desktop: { env: ctx.env } }),
+    events,
+  };
+}
+
+/** A job as shown to users: the webhook URL redacted (it may hold a token). */
+export function publicJob(job: Job): Job {
+  return job.notify.webhook
+    ? { ...job, notify: { ...job.notify, webhook: redactUrl(job.notify.webhook) } }
+    : job;
+}
+
+/** "success: 3 uploaded (1.2 MiB), 0 deleted, 10 unchanged in 2.0s" and the like. */
+export function runSummary(r: JobRunResult): string {
+  const rep = r.report;
+  const counts = rep
+    ? `${rep.files_uploaded} uploaded (${
+      formatBytes(rep.bytes_transferred)
+    }), ${rep.files_deleted} deleted, ${rep.files_skipped} unchanged${
+      rep.errors.length ? `, ${rep.errors.length} failed` : ""
+    } in ${formatDuration(rep.duration_ms)}`
+    : "";
+  return [`${r.status} (exit ${r.exit_code})`, counts, r.error ?? ""].filter((s) => s !== "")
+    .join(": ");
+}
