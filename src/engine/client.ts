@@ -42,6 +42,8 @@ export function isAwsEndpoint(endpoint: string | undefined): boolean {
   }
 }
 
+const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 /** Creates the S3 client for `settings`. */
 export function createS3Client(settings: ResolvedSettings, options: ClientOptions = {}): S3Context {
   const sockets = Math.max(4, (options.concurrency ?? 8) * 2);
@@ -62,6 +64,8 @@ export function createS3Client(settings: ResolvedSettings, options: ClientOption
     forcePathStyle: custom,
     credentials: settings.credentials,
     maxAttempts: options.maxAttempts ?? 5,
+    // The engine never prints: without a logger the SDK falls back to console for some warnings.
+    logger: SILENT_LOGGER,
     // S3-compatible services reject or corrupt the SDK's default streamed CRC32 trailers.
     ...(custom
       ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }
