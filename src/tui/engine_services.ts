@@ -179,6 +179,12 @@ export class EngineServices implements TuiServices {
   }
 
   async listBuckets(draft: ProfileDraft, signal: AbortSignal) {
+    if (draft.accessKeyId === "") {
+      throw new EngineError(
+        "UsageError",
+        "Bucket: the bucket list needs the access key id and secret key: fill those in first.",
+      );
+    }
     const d = checkDraft({ ...draft, bucket: draft.bucket || "placeholder" });
     const s3 = await this.#draftClient(d);
     try {

@@ -49,3 +49,16 @@ export function etaText(seconds: number | null): string {
   if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
+
+/** "…/Pictures -> s3://bucket/Pictures/": both ends of a route kept, each cut from the left. */
+export function fitRoute(route: string, width: number): string {
+  if ([...route].length <= width) return route;
+  const at = route.indexOf(" -> ");
+  if (at < 0) return fitLeft(route, width);
+  const half = Math.floor((width - 4) / 2);
+  const from = route.slice(0, at);
+  const to = route.slice(at + 4);
+  const toW = Math.max(half, width - 4 - Math.min([...from].length, half));
+  const fromW = width - 4 - Math.min([...to].length, toW);
+  return `${fitLeft(from, fromW)} -> ${fitLeft(to, toW)}`;
+}

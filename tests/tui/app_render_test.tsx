@@ -2,6 +2,7 @@
  * The App rendered with ink-testing-library at 80x24 over a fake engine: frames and keys.
  */
 
+import "./support/force_color.ts";
 import { render } from "ink-testing-library";
 import { assertEquals, assertExcludes, assertIncludes, assertOk } from "../support/assert.ts";
 import { App } from "../../src/tui/app.tsx";
@@ -76,7 +77,7 @@ Deno.test("render: the config form masks the secret and shows the test result", 
     await until(app.lastFrame, "new profile");
     app.stdin.write("http://127.0.0.1:7480");
     await tick();
-    for (const k of ["\t", "\t", "\t"]) {
+    for (const k of ["\t", "\t"]) {
       app.stdin.write(k);
       await tick(5);
     }
@@ -87,7 +88,7 @@ Deno.test("render: the config form masks the secret and shows the test result", 
     app.stdin.write("hunter2");
     let f = await until(app.lastFrame, "*******");
     assertExcludes(f, "hunter2");
-    for (const k of ["\t", "\t", "\r"]) {
+    for (const k of ["\t", "\t", "\t", "\r"]) {
       app.stdin.write(k);
       await tick(5);
     }
@@ -162,21 +163,26 @@ Deno.test("render: below 80x24 it says the window is too small", async () => {
   }
 });
 
-Deno.test("render: without colour (NO_COLOR) no colour codes are written", async () => {
-  const app = render(
-    <App
-      services={new FakeServices(oneProfile())}
-      color={false}
-      size={{ columns: 80, rows: 24 }}
-    />,
-  );
-  try {
-    await until(app.lastFrame, "Backup manager");
-    // deno-lint-ignore no-control-regex
-    const colours = (app.lastFrame() ?? "").match(/\x1b\[(3[0-9]|9[0-7]|4[0-9])m/g) ?? [];
-    assertEquals(colours.filter((c) => c !== "\x1b[39m" && c !== "\x1b[49m"), []);
-  } finally {
-    app.unmount();
-    await tick();
+Deno.test("render: colour by default; without colour (NO_COLOR) only bold and inverse", async () => {
+  for (const color of [true, false]) {
+    const app = render(
+      <App
+        services={new FakeServices(oneProfile())}
+        color={color}
+        size={{ columns: 80, rows: 24 }}
+      />,
+    );
+    try {
+      await until(app.lastFrame, "Backup manager");
+      const frame = app.lastFrame() ?? "";
+      // deno-lint-ignore no-control-regex
+      const colours = frame.match(/\x1b\[(3[0-7]|9[0-7]|4[0-7]|38;[0-9;]+)m/g) ?? [];
+      if (color) assertOk(colours.length > 0, "colour codes expected");
+      else assertEquals(colours, []);
+      assertIncludes(frame, "\x1b[7m", "inverse marks the focus either way");
+    } finally {
+      app.unmount();
+      await tick();
+    }
   }
 });

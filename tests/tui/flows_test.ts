@@ -24,12 +24,13 @@ Deno.test("flow: first run opens the configuration; list buckets, save, status l
       null,
     ]);
     assertEquals(d.state.configScreen.form.values.name, "default");
-    d.keys("text:http://127.0.0.1:7480", "tab", "tab", "enter");
+    d.keys("text:http://127.0.0.1:7480", "tab", "tab", "text:AKIAEXAMPLE", "tab", "text:s3cr3t");
+    d.keys("tab", "enter");
     await d.settle();
     assertEquals(d.state.overlay?.kind, "choose");
     d.keys("down", "enter");
     assertEquals(d.state.configScreen.form.values.bucket, "videos");
-    d.keys("tab", "text:AKIAEXAMPLE", "tab", "text:s3cr3t", "tab", "tab", "right", "enter");
+    d.keys("tab", "tab", "right", "enter");
     await d.settle();
     assertEquals(fake.calls.filter((c) => c.startsWith("save")), ["save:default:false"]);
     assertEquals(d.state.profile, "default");
@@ -55,19 +56,8 @@ Deno.test("flow: a failed test before saving asks, and 'y' saves anyway", async 
   };
   const d = await started(fake);
   try {
-    d.keys(
-      "text:http://h:1",
-      "tab",
-      "tab",
-      "text:x",
-      "tab",
-      "text:AK",
-      "tab",
-      "text:S",
-      "tab",
-      "tab",
-      "enter",
-    );
+    d.keys("text:http://h:1", "tab", "tab", "text:AK", "tab", "text:S", "tab", "text:x");
+    d.keys("tab", "tab", "enter");
     await d.settle();
     assertEquals(d.state.configScreen.result?.tone, "error", "Test connection shows the error");
     assertIncludes(d.state.configScreen.result!.lines.join(" "), "does not exist");

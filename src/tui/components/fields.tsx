@@ -8,7 +8,7 @@
 import { Box, Text } from "ink";
 import type { FieldSpec, FormState } from "../state/form.ts";
 import { useTheme } from "../theme.tsx";
-import { fit } from "../format.ts";
+import { fit, fitLeft } from "../format.ts";
 
 /** Width of the label column. */
 export const LABEL_WIDTH = 16;
@@ -29,6 +29,8 @@ export interface TextFieldProps {
   masked?: boolean;
   placeholder?: string;
   hint?: string;
+  /** Show the end of a long value (paths) when not focused. */
+  tail?: boolean;
 }
 
 /** The visible slice of `chars` (width `w`) that keeps `cursor` in view. */
@@ -65,7 +67,7 @@ export function TextField(p: TextFieldProps) {
           )
           : empty
           ? <Text dimColor>{fit(p.placeholder ?? "", w)}</Text>
-          : <Text>{fit(shown.join(""), w)}</Text>}
+          : <Text>{p.tail ? fitLeft(shown.join(""), w) : fit(shown.join(""), w)}</Text>}
       </Box>
       {p.hint ? <Text dimColor wrap="truncate">{" " + p.hint}</Text> : null}
     </Box>
@@ -110,6 +112,8 @@ export function FormFields(props: {
   hints?: Record<string, string>;
   placeholders?: Record<string, string>;
   labels?: Record<string, string>;
+  /** Fields whose end matters (paths). */
+  tails?: string[];
 }) {
   const rows: FieldSpec[][] = [];
   for (const f of props.fields) {
@@ -142,6 +146,7 @@ export function FormFields(props: {
             width={valueWidth}
             masked={f.kind === "secret"}
             placeholder={props.placeholders?.[f.id]}
+            tail={props.tails?.includes(f.id)}
             hint={props.hints?.[f.id] === undefined
               ? undefined
               : fit(props.hints[f.id]!, props.width - LABEL_WIDTH - 2 - (valueWidth + 1) - 2)}

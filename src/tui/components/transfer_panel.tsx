@@ -10,7 +10,15 @@ import Spinner from "ink-spinner";
 import type { PlanSummary, RunOutcome } from "../services.ts";
 import { etaSeconds, percentOf, rateOf, type TransferState } from "../state/transfer.ts";
 import { useTheme } from "../theme.tsx";
-import { etaText, fit, formatBytes, formatDuration, formatRate, plural } from "../format.ts";
+import {
+  etaText,
+  fit,
+  fitRoute,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  plural,
+} from "../format.ts";
 import { ProgressBar } from "./progress_bar.tsx";
 
 /** "Plan: 12 files to upload (520 MiB), 3 to delete, 100 unchanged". */
@@ -96,7 +104,7 @@ export function TransferPanel(p: TransferPanelProps) {
     case "ready":
       return (
         <Box flexDirection="column">
-          <Text>{fit(tr.summary?.route ?? "", w)}</Text>
+          <Text>{fitRoute(tr.summary?.route ?? "", w)}</Text>
           {tr.summary ? <Text bold>{fit(planLine(tr.summary, p.verb), w)}</Text> : null}
           {tr.summary?.notes.slice(0, 2).map((n, i) => (
             <Text key={i} color={t.c("warn")}>{fit(n, w)}</Text>
@@ -116,7 +124,7 @@ export function TransferPanel(p: TransferPanelProps) {
       const used = 4 + Math.min(2, tr.notices.length);
       return (
         <Box flexDirection="column">
-          <Text>{fit(tr.summary?.route ?? "", w)}</Text>
+          <Text>{fitRoute(tr.summary?.route ?? "", w)}</Text>
           <ProgressBar percent={pct} bytes={prog?.bytes ?? 0} total={prog?.total ?? 0} width={w} />
           <Text>
             {tr.phase === "stopping" ? <Text color={t.c("warn")} bold>Stopping...</Text> : null}
@@ -139,7 +147,7 @@ export function TransferPanel(p: TransferPanelProps) {
       const mark = tone === "ok" ? "✓" : tone === "warn" ? "!" : "✗";
       return (
         <Box flexDirection="column">
-          <Text>{fit(tr.summary?.route ?? "", w)}</Text>
+          <Text>{fitRoute(tr.summary?.route ?? "", w)}</Text>
           <Text color={t.c(tone)} bold>
             {fit(`${mark} ${outcomeLine(o, o.status === "dry-run" ? p.verb : p.done)}`, w)}
           </Text>

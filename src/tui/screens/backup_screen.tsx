@@ -41,6 +41,7 @@ export function BackupScreen(props: { s: AppState }) {
         form={form}
         width={w}
         labels={{ options: "Options" }}
+        tails={["folder", "prefix"]}
         hints={{
           folder: "Enter: browse",
           prefix: "Enter: browse bucket",

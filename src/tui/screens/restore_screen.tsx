@@ -43,6 +43,7 @@ export function RestoreScreen(props: { s: AppState }) {
         form={r.form}
         width={w}
         labels={{ options: "Options" }}
+        tails={["dest"]}
         hints={{ dest: "Enter: browse", exclude: "globs, e.g. *.tmp" }}
         placeholders={{ dest: "(choose or type a folder)", exclude: "(none)" }}
       />

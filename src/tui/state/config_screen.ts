@@ -21,9 +21,9 @@ import { type FieldSpec, focusField, formCommand, newForm, setValue } from "./fo
 const COMMON: FieldSpec[] = [
   { id: "endpoint", kind: "text", label: "Endpoint" },
   { id: "region", kind: "choice", label: "Region" },
-  { id: "bucket", kind: "choice", label: "Bucket" },
   { id: "accessKey", kind: "text", label: "Access key ID" },
   { id: "secret", kind: "secret", label: "Secret key" },
+  { id: "bucket", kind: "choice", label: "Bucket" },
   { id: "prefix", kind: "text", label: "Path prefix" },
   { id: "test", kind: "button", label: "Test connection", row: "buttons" },
   { id: "save", kind: "button", label: "Save", row: "buttons" },
