@@ -23,6 +23,7 @@ import {
 import type { SlotStore } from "./job_slots.ts";
 import { type JobRunDeps, type JobRunOutcome, runJob } from "./job_run.ts";
 import { nextRunAt } from "./scheduler.ts";
+import { defaultS3Prefix } from "./backup.ts";
 
 /** The last run of a job, from the history. */
 export interface JobLastResult {
@@ -113,7 +114,8 @@ export interface AddJobOptions {
 
 /**
  * Validates `input` (the job's fields, snake_case as in the file) and saves it as job `name`.
- * The profile it names (or the default) must exist, and the folder must be a folder.
+ * The profile it names (or the default) must exist, and the folder must be a folder. Without a
+ * `prefix` the folder's own name is used, as `backup` does.
  */
 export async function addJob(
   configPath: string,
@@ -123,7 +125,10 @@ export async function addJob(
 ): Promise<Job> {
   const ref = options.ref ?? ((f: string) => ({ field: f, code: "UsageError" as const }));
   validateJobName(name, { field: "NAME", code: "UsageError" });
-  const job = validateJob(input, ref);
+  const withPrefix = input.prefix === undefined && typeof input.folder === "string"
+    ? { ...input, prefix: defaultS3Prefix(input.folder) }
+    : input;
+  const job = validateJob(withPrefix, ref);
   let st: Deno.FileInfo;
   try {
     st = await Deno.stat(job.folder);

@@ -13,7 +13,6 @@ import type { CliContext } from "../context.ts";
 import { addJob } from "../../engine/job_service.ts";
 import { flagJobRef, jobProfile } from "../../engine/jobs.ts";
 import { sqliteSlots } from "../../engine/job_slots.ts";
-import { defaultS3Prefix } from "../../engine/backup.ts";
 import { parseCron, systemTimezone } from "../../engine/cron_schedule.ts";
 import { formatDate } from "../format.ts";
 import { publicJob } from "./schedule_common.ts";
@@ -28,7 +27,7 @@ export default async function scheduleAdd(
   const folder = opts.folder === undefined ? undefined : resolve(String(opts.folder));
   const input: Record<string, unknown> = {
     folder,
-    prefix: opts.prefix ?? (folder ? defaultS3Prefix(folder) : undefined),
+    prefix: opts.prefix,
     cron: opts.cron,
     profile: ctx.globals.profile,
     timezone: opts.timezone,
