@@ -6,9 +6,9 @@
  * @module
  */
 
-import { type ConfigFile, updateConfig } from "./config.ts";
+import { type ConfigFile, loadConfig, updateConfig } from "./config.ts";
 import { EngineError } from "./errors.ts";
-import type { History, HistoryRecord } from "./history.ts";
+import { type History, type HistoryRecord, sqliteHistory } from "./history.ts";
 import { parseCron, systemTimezone } from "./cron_schedule.ts";
 import {
   configJobRef,
@@ -24,6 +24,13 @@ import type { SlotStore } from "./job_slots.ts";
 import { type JobRunDeps, type JobRunOutcome, runJob } from "./job_run.ts";
 import { nextRunAt } from "./scheduler.ts";
 import { defaultS3Prefix } from "./backup.ts";
+import { lockDirIn } from "./job_lock.ts";
+import { createJobBackupRunner } from "./job_backup.ts";
+import { createNotifier } from "./notify.ts";
+import type { EventSink } from "./events.ts";
+import type { Env } from "./paths.ts";
+import type { SecretLoader } from "./settings.ts";
+import type { StateDb } from "./state_db.ts";
 
 /** The last run of a job, from the history. */
 export interface JobLastResult {
@@ -177,6 +184,40 @@ export async function removeJob(
     config.jobs = jobs;
   });
   options.slots?.remove(name);
+}
+
+/** What {@link realJobRunDeps} needs: where things are, and how to read secrets. */
+export interface RealJobRunContext {
+  configPath: string;
+  stateDir: string;
+  /** The open state database (history, slots, manifest). */
+  state: StateDb;
+  env: Env;
+  loadSecret: SecretLoader;
+  /** Progress and notices of the backup. */
+  events?: EventSink;
+}
+
+/**
+ * The dependencies of real job runs (the backup engine, the job locks, the history, webhook
+ * and desktop notifications), for {@link runJobNow} and the daemon.
+ */
+export function realJobRunDeps(c: RealJobRunContext): JobRunDeps {
+  return {
+    lockDir: lockDirIn(c.stateDir),
+    runner: createJobBackupRunner({
+      // Fresh for every run: a long-running daemon sees profile and default changes.
+      config: () => loadConfig(c.configPath),
+      configPath: c.configPath,
+      env: c.env,
+      loadSecret: c.loadSecret,
+      stateDir: c.stateDir,
+      state: c.state,
+    }),
+    history: sqliteHistory(c.state),
+    notifier: createNotifier({ desktop: { env: c.env } }),
+    ...(c.events ? { events: c.events } : {}),
+  };
 }
 
 /** Runs job `name` now (a manual run: the time window does not apply). */

@@ -115,7 +115,11 @@ Deno.test("runJob: a runner that throws is recorded as failed with its exit code
       },
     );
     assertOk(out.kind === "ran");
-    assertEquals([out.result.status, out.result.exit_code], ["failed", 4]);
+    assertEquals([out.result.status, out.result.exit_code, out.result.error_code], [
+      "failed",
+      4,
+      "NotConfigured",
+    ]);
     assertEquals(out.result.error, "Profile 'home' does not exist");
     assertEquals(out.notifications.length, 1);
     const rows = s.history.list(10);
@@ -136,7 +140,11 @@ Deno.test("runJob: a runner that throws is recorded as failed with its exit code
         }),
     });
     assertOk(stopped.kind === "ran");
-    assertEquals([stopped.result.status, stopped.result.exit_code], ["interrupted", 130]);
+    assertEquals([stopped.result.status, stopped.result.exit_code, stopped.result.error_code], [
+      "interrupted",
+      130,
+      "Interrupted",
+    ]);
     assertEquals(s.history.list(1)[0]!.status, "interrupted");
   } finally {
     await s.cleanup();

@@ -7,34 +7,22 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { loadConfig } from "../../engine/config.ts";
-import { sqliteHistory } from "../../engine/history.ts";
 import { type Job, redactUrl } from "../../engine/jobs.ts";
-import { lockDirIn } from "../../engine/job_lock.ts";
 import type { JobRunDeps, JobRunResult } from "../../engine/job_run.ts";
-import { createJobBackupRunner } from "../../engine/job_backup.ts";
-import { createNotifier } from "../../engine/notify.ts";
+import { realJobRunDeps } from "../../engine/job_service.ts";
 import type { EventSink } from "../../engine/events.ts";
 import { formatBytes, formatDuration } from "../format.ts";
 
 /** The dependencies of a real job run for this invocation. */
 export async function jobRunDeps(ctx: CliContext, events: EventSink): Promise<JobRunDeps> {
-  const state = await ctx.state();
-  return {
-    lockDir: lockDirIn(ctx.stateDir),
-    runner: createJobBackupRunner({
-      // Fresh for every run: a long-running daemon sees profile and default changes.
-      config: () => loadConfig(ctx.configPath),
-      configPath: ctx.configPath,
-      env: ctx.env,
-      loadSecret: async (profile, backend) => (await ctx.secrets()).load(profile, backend),
-      stateDir: ctx.stateDir,
-      state,
-    }),
-    history: sqliteHistory(state),
-    notifier: createNotifier({ desktop: { env: ctx.env } }),
+  return realJobRunDeps({
+    configPath: ctx.configPath,
+    stateDir: ctx.stateDir,
+    state: await ctx.state(),
+    env: ctx.env,
+    loadSecret: async (profile, backend) => (await ctx.secrets()).load(profile, backend),
     events,
-  };
+  });
 }
 
 /** A job as shown to users: the webhook URL redacted (it may hold a token). */
