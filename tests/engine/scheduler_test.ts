@@ -272,3 +272,37 @@ Deno.test("daemon: config changes are picked up; invalid jobs are reported and s
   const err = await assertRejects(() => broken.run(new AbortController().signal), EngineError);
   assertEquals(err.message, "cfg is not valid JSON");
 });
+
+Deno.test("daemon: a config that breaks while running is reported once; the jobs loaded stay", async () => {
+  const clock = new ManualClock("2025-01-01T02:00:00Z");
+  const log = new EventLog<DaemonEvent>();
+  const runs = new FakeRuns();
+  let broken = false;
+  const jobs = new Map([["a", job({ cron: "0 3 * * *" })]]);
+  const controller = new AbortController();
+  const done = new Scheduler({
+    loadJobs: () =>
+      broken
+        ? Promise.reject(new EngineError("ConfigError", "cfg is not valid JSON"))
+        : Promise.resolve({ jobs, invalid: [] }),
+    slots: memorySlots(),
+    runJob: runs.run,
+    clock,
+    log: log.push,
+  }).run(controller.signal);
+  await log.waitFor((e) => e.type === "daemon-started");
+  broken = true;
+  await settle();
+  clock.set("2025-01-01T02:01:00Z");
+  const err = await log.waitFor((e) => e.type === "config-error");
+  assertEquals(
+    err.type === "config-error" && err.message,
+    "cfg is not valid JSON (keeping the jobs loaded before)",
+  );
+  await settle();
+  clock.set("2025-01-01T03:00:00Z");
+  await log.waitFor(finished("a"));
+  assertEquals(log.events.filter((e) => e.type === "config-error").length, 1);
+  controller.abort();
+  await done;
+});
