@@ -156,7 +156,7 @@ export class EffectRunner {
         this.#jobs.get(e.job)?.abort();
         return;
       case "passphrase-answer":
-        this.bridge?.answer(e.id, e.value);
+        this.bridge?.answer(e.question, e.value);
         return;
     }
   }

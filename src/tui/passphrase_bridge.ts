@@ -19,6 +19,7 @@ export class PassphraseBridge {
   #next = 1;
   #pending = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
   #listener: ((q: PassphraseQuestion) => void) | null = null;
+  #asked = new Map<string, Promise<string>>();
 
   /** The UI registers here; returns the function that unregisters it. */
   listen(listener: (q: PassphraseQuestion) => void): () => void {
@@ -39,11 +40,18 @@ export class PassphraseBridge {
         ),
       );
     }
+    // The secret store may ask again before the first answer (concurrent requests waiting for
+    // the same credentials): they share the one question on screen.
+    const key = `${confirm}:${message}`;
+    const asked = this.#asked.get(key);
+    if (asked) return asked;
     const id = this.#next++;
-    return new Promise<string>((resolve, reject) => {
+    const answer = new Promise<string>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       listener({ id, message, confirm });
-    });
+    }).finally(() => this.#asked.delete(key));
+    this.#asked.set(key, answer);
+    return answer;
   };
 
   /** The user's answer (null: cancelled). */

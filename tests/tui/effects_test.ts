@@ -82,6 +82,12 @@ Deno.test("passphrase bridge: the UI answers the secret store's question; cancel
   const answer = bridge.ask("Passphrase?", true);
   bridge.answer(asked[0]!, "pw");
   assertEquals(await answer, "pw");
+  // two requests waiting for the same secret share one question
+  const first = bridge.ask("Same?", false);
+  const second = bridge.ask("Same?", false);
+  assertEquals(asked.length, 2);
+  bridge.answer(asked[1]!, "pw2");
+  assertEquals([await first, await second], ["pw2", "pw2"]);
   const cancelled = bridge.ask("Again?", false);
   bridge.cancelAll();
   await cancelled.then(

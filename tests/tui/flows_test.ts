@@ -4,6 +4,7 @@
 
 import { assertEquals, assertIncludes, assertOk } from "../support/assert.ts";
 import { progressPayload } from "../../src/engine/events.ts";
+import { PassphraseBridge } from "../../src/tui/passphrase_bridge.ts";
 import { Driver } from "./support/drive.ts";
 import { doneOutcome, FakeServices, oneProfile, summary } from "./support/fake_services.ts";
 
@@ -337,6 +338,37 @@ Deno.test("flow: settings save the defaults; help shows the keys; too small bloc
     assertEquals(d.state.screen, "settings", "keys wait until the window is big enough");
     d.keys("q");
     assertEquals(d.state.exit, 0);
+  } finally {
+    await d.dispose();
+  }
+});
+
+Deno.test("flow: the secret store's passphrase question is answered in a masked prompt", async () => {
+  const fake = new FakeServices(oneProfile());
+  const bridge = new PassphraseBridge();
+  const d = new Driver(fake, undefined, bridge);
+  d.start();
+  await d.settle();
+  try {
+    // a store asks while the app has already queued other effects (ids must not mix)
+    d.keys("4");
+    const answer = bridge.ask("Passphrase for secrets.enc", true);
+    assertEquals(d.state.overlay?.kind, "passphrase");
+    d.keys("text:one", "enter", "text:two", "enter");
+    if (d.state.overlay?.kind === "passphrase") {
+      assertIncludes(d.state.overlay.error ?? "", "differ");
+    }
+    d.keys("text:pw", "enter", "text:pw", "enter");
+    await d.settle();
+    assertEquals(await answer, "pw");
+    assertEquals(d.state.overlay, null);
+    const cancelled = bridge.ask("Passphrase for secrets.enc", false).then(
+      () => "answered",
+      (e: Error) => e.message,
+    );
+    d.keys("esc");
+    await d.settle();
+    assertIncludes(await cancelled, "No passphrase");
   } finally {
     await d.dispose();
   }

@@ -130,7 +130,16 @@ export function TransferPanel(p: TransferPanelProps) {
             {tr.phase === "stopping" ? <Text color={t.c("warn")} bold>Stopping...</Text> : null}
             {fit(stats, w)}
           </Text>
-          <Text dimColor>{fit(`Now: ${tr.current.length ? tr.current.join(", ") : "-"}`, w)}</Text>
+          <Text dimColor>
+            {fit(
+              tr.current.length
+                ? `Now: ${tr.current.join(", ")}`
+                : tr.lastDone
+                ? `Last done: ${tr.lastDone}`
+                : "Now: starting...",
+              w,
+            )}
+          </Text>
           {tr.notices.slice(-2).map((n, i) => <Text key={i} color={t.c("warn")}>{fit(n, w)}</Text>)}
           <ErrorLines errors={tr.errors} rows={p.rows - used} width={w} />
         </Box>

@@ -39,9 +39,9 @@ function ProfileRow(props: { s: AppState }) {
 }
 
 const BACKEND_WORDS: Record<string, string> = {
-  keychain: "the OS keychain",
+  keychain: "keychain",
   pass: "pass",
-  file: "the encrypted file",
+  file: "file",
 };
 
 const HINTS: Record<string, string> = {
@@ -86,7 +86,7 @@ export function ConfigScreen(props: { s: AppState }) {
         width={w}
         hints={HINTS}
         placeholders={{
-          secret: stored ? `(stored in ${BACKEND_WORDS[stored] ?? stored}; type to replace)` : "",
+          secret: stored ? `(saved in ${BACKEND_WORDS[stored] ?? stored}; type to replace)` : "",
           endpoint: "https://s3.example.com",
           name: "e.g. home-nas",
         }}

@@ -10,9 +10,11 @@ import type { AppState } from "../state/app_state.ts";
 import { reportOf } from "../state/history_screen.ts";
 import { listRows } from "../state/layout.ts";
 import { useTheme } from "../theme.tsx";
-import { cell, formatBytes, formatDate } from "../format.ts";
+import { cell, fitRoute, formatBytes, formatDate } from "../format.ts";
 import { ListView } from "../components/list_view.tsx";
 import { ScreenTitle } from "../components/fields.tsx";
+
+const W = { date: 17, cmd: 8, status: 13, files: 6, bytes: 10 };
 
 /** One history row as text. */
 export function historyRow(r: HistoryRecord, width: number): string {
@@ -22,11 +24,12 @@ export function historyRow(r: HistoryRecord, width: number): string {
   const where = r.command === "restore"
     ? `s3://${r.bucket}/${r.prefix} -> ${r.local_path}`
     : `${r.local_path} -> s3://${r.bucket}/${r.prefix}`;
-  const status = r.status + (errors ? ` (${errors} err)` : "");
-  return cell(formatDate(r.finished_at), 17) + cell(r.command, 8) + cell(status, 16) +
-    cell(String(files), 6, true) + " " + cell(formatBytes(rep.bytes_transferred ?? 0), 10, true) +
-    "  " +
-    cell(where, Math.max(10, width - 17 - 8 - 16 - 6 - 1 - 10 - 2 - 1));
+  const status = r.status + (errors ? ` ${errors}✗` : "");
+  const routeW = Math.max(10, width - W.date - W.cmd - W.status - W.files - W.bytes - 3);
+  return cell(formatDate(r.finished_at), W.date) + cell(r.command, W.cmd) + cell(status, W.status) +
+    cell(String(files), W.files, true) + " " +
+    cell(formatBytes(rep.bytes_transferred ?? 0), W.bytes, true) +
+    "  " + fitRoute(where, routeW);
 }
 
 /** The history screen. */
@@ -45,9 +48,8 @@ export function HistoryScreen(props: { s: AppState }) {
       </Text>
       {h.error ? <Text color={t.c("error")} wrap="wrap">{h.error}</Text> : null}
       <Text dimColor>
-        {cell("Finished", 17) + cell("Command", 8) + cell("Status", 16) + cell("Files", 6, true) +
-          " " +
-          cell("Bytes", 10, true) + "  Route"}
+        {cell("Finished", W.date) + cell("Command", W.cmd) + cell("Status", W.status) +
+          cell("Files", W.files, true) + " " + cell("Bytes", W.bytes, true) + "  Route"}
       </Text>
       <ListView
         items={h.records}

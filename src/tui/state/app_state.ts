@@ -142,7 +142,7 @@ export type Effect =
   | { kind: "run"; job: JobKind; planId: number }
   | { kind: "discard"; job: JobKind; planId: number }
   | { kind: "abort"; job: JobKind }
-  | { kind: "passphrase-answer"; id: number; value: string | null };
+  | { kind: "passphrase-answer"; question: number; value: string | null };
 
 /** A queued effect with its id. */
 export type QueuedEffect = Effect & { id: number };

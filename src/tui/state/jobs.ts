@@ -70,7 +70,7 @@ export function jobAction(s: AppState, a: Action): AppState | null {
       const sum = a.summary;
       if (!t.dryRun && sum.deletes > 0) {
         return {
-          ...next,
+          ...withStatus(next, "The plan deletes objects: answer the question to go on.", "warn"),
           overlay: {
             kind: "confirm",
             title: `This ${a.job} will DELETE ${sum.deletes} object${sum.deletes === 1 ? "" : "s"}`,

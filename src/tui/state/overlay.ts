@@ -111,7 +111,7 @@ export function overlayCommand(
     }
     case "passphrase": {
       if (command === "dialog.no" || command === "app.back") {
-        return withEffect(close(s), { kind: "passphrase-answer", id: o.id, value: null });
+        return withEffect(close(s), { kind: "passphrase-answer", question: o.id, value: null });
       }
       if (command === "dialog.yes") {
         const value = o.form.values.value ?? "";
@@ -140,7 +140,7 @@ export function overlayCommand(
             },
           };
         }
-        return withEffect(close(s), { kind: "passphrase-answer", id: o.id, value });
+        return withEffect(close(s), { kind: "passphrase-answer", question: o.id, value });
       }
       if (command.startsWith("text.")) {
         return { ...s, overlay: { ...o, form: editText(o.form, command, text), error: null } };

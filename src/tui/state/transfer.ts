@@ -39,6 +39,8 @@ export interface TransferState {
   samples: Array<[number, number]>;
   /** Files moving now (most recent first, a few). */
   current: string[];
+  /** The file finished last (shown when nothing is known to be moving). */
+  lastDone: string | null;
   errors: { name: string; message: string }[];
   /** Retries and notices, most recent last (a few). */
   notices: string[];
@@ -57,6 +59,7 @@ export const IDLE_TRANSFER: TransferState = {
   progress: null,
   samples: [],
   current: [],
+  lastDone: null,
   errors: [],
   notices: [],
   outcome: null,
@@ -116,15 +119,20 @@ export function applyEvents(
   let current = t.current;
   let errors = t.errors;
   let notices = t.notices;
+  let lastDone = t.lastDone;
   for (const e of events) {
     switch (e.type) {
       case "progress": {
         const p = e.progress;
+        // The plan's totals are the floor: a streamed engine run discovers its work as it goes.
         progress = {
           bytes: p.bytes_transferred,
-          total: p.total_bytes,
+          total: Math.max(p.total_bytes, t.summary?.transferBytes ?? 0),
           filesDone: p.files_done ?? progress?.filesDone ?? 0,
-          filesTotal: p.files_total ?? progress?.filesTotal ?? 0,
+          filesTotal: Math.max(
+            p.files_total ?? progress?.filesTotal ?? 0,
+            t.summary?.transfers ?? 0,
+          ),
         };
         if (p.file_name && p.bytes_transferred < p.total_bytes) {
           current = pushCurrent(current, p.file_name);
@@ -133,6 +141,7 @@ export function applyEvents(
       }
       case "file-done":
         current = current.filter((c) => c !== e.file_name);
+        lastDone = e.file_name;
         break;
       case "file-error":
         current = current.filter((c) => c !== e.file_name);
@@ -154,7 +163,7 @@ export function applyEvents(
     samples = [...t.samples, [at, progress.bytes] as [number, number]];
     while (samples.length > 2 && at - samples[0]![0] > RATE_WINDOW_MS) samples = samples.slice(1);
   }
-  return { ...t, progress, current, errors, notices, samples };
+  return { ...t, progress, current, errors, notices, samples, lastDone };
 }
 
 /** The run ended. */

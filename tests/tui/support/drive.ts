@@ -7,6 +7,7 @@
 
 import { EffectRunner } from "../../../src/tui/effects.ts";
 import { charPress, type KeyPress } from "../../../src/tui/keys.ts";
+import type { PassphraseBridge } from "../../../src/tui/passphrase_bridge.ts";
 import type { TuiServices } from "../../../src/tui/services.ts";
 import type { Action, AppState } from "../../../src/tui/state/app_state.ts";
 import { initialState, reduce } from "../../../src/tui/state/root_reducer.ts";
@@ -23,13 +24,18 @@ export class Driver {
   #taken = 0;
   actions: Action[] = [];
 
-  constructor(readonly services: TuiServices, size = { columns: 80, rows: 24 }) {
+  constructor(
+    readonly services: TuiServices,
+    size = { columns: 80, rows: 24 },
+    bridge?: PassphraseBridge,
+  ) {
     this.state = initialState({
       ...size,
       capabilities: services.capabilities(),
       home: services.homeDir(),
     });
-    this.runner = new EffectRunner(services, (a) => this.dispatch(a));
+    this.runner = new EffectRunner(services, (a) => this.dispatch(a), bridge);
+    bridge?.listen((q) => this.dispatch({ type: "passphrase-request", ...q }));
   }
 
   /** Applies an action and starts the effects it queued. */
