@@ -2,7 +2,7 @@
  * Regenerates docs/tui-screens.md: drives the real TUI in tmux at 80x24 against Ceph RGW (a
  * proxy adds latency so a backup can be caught mid-run) and writes the captured screens.
  *
- *   deno run -A tests/tui/support/capture_screens.ts > docs/tui-screens.md
+ *   deno run -A tests/tui/support/capture_screens.ts > docs/tui-screens.md && deno fmt docs/
  *
  * @module
  */
@@ -146,7 +146,7 @@ const out = [
   "# eigen-s3 TUI screens",
   "",
   "Text captures of the full-screen UI at 80x24 (tmux `capture-pane`), taken by",
-  "`deno run -A tests/tui/support/capture_screens.ts > docs/tui-screens.md` against Ceph RGW.",
+  "`deno run -A tests/tui/support/capture_screens.ts > docs/tui-screens.md` (then `deno fmt docs/`) against Ceph RGW.",
   "Start it with `eigen-s3` (no command) on a terminal, or `eigen-s3 tui`. Keys: Tab and arrows",
   "move, Enter presses or opens, Space ticks or selects, Esc goes back, `?` shows the keys of",
   "the screen, 1-5 (Alt+1-5 in a text field) switch screens, q quits, Ctrl+C stops a transfer.",
