@@ -18,6 +18,8 @@ import { targetId } from "../engine/multipart_records.ts";
 import { type RestoreOptions, runRestore } from "../engine/restore.ts";
 import type { RestorePlanItem } from "../engine/restore_plan.ts";
 import { keyToRelPath, prepareDestination } from "../engine/safe_path.ts";
+import { parseAt } from "../engine/versions.ts";
+import { DEFAULT_THAW_DAYS } from "../engine/cold_storage.ts";
 import type { PlanLine, PlannedRun, RestoreRequest, RunOutcome } from "./services.ts";
 import type { TransferContext } from "./transfer_services.ts";
 import { offsetSink, outcomeStatus, type Totals, worstStatus } from "./run_outcome.ts";
@@ -104,6 +106,13 @@ export async function planRestoreRun(
   const s3 = await tc.client(req.profile);
   const { bucket, endpoint, pathPrefix } = s3.settings;
   const groups = groupsOf(req, pathPrefix);
+  const at = req.at === "" ? undefined : parseAt(req.at);
+  if (at && groups.some((g) => g.kind === "files")) {
+    throw new EngineError(
+      "UsageError",
+      "As of: a point-in-time restore works on folders: select folders (or none), or clear the date.",
+    );
+  }
   const state = await tc.ctx.state();
   const base = (g: Extract<Group, { kind: "folder" }>): RestoreOptions => ({
     client: s3.client,
@@ -116,6 +125,8 @@ export async function planRestoreRun(
     exclude: req.excludes,
     concurrency: tc.defaults.concurrency,
     bwlimit: tc.defaults.bwlimit,
+    ...(at ? { at } : {}),
+    ...(req.requestThaw ? { requestThaw: { days: DEFAULT_THAW_DAYS } } : {}),
   });
 
   const lines: PlanLine[] = [];
@@ -164,7 +175,9 @@ export async function planRestoreRun(
     for (const c of rep.cold) {
       notes.push(
         `${c.storage_class}: ${c.files} object(s) in cold storage (${c.frozen} frozen, ${c.thawing} thawing): ` +
-          `use 'eigen-s3 restore --request-thaw' to thaw them.`,
+          (req.requestThaw
+            ? `a thaw is requested for the frozen ones (${c.expected_wait ?? "tier not offered"}).`
+            : "tick 'request thaw' to thaw them, then restore again later."),
       );
     }
     if (rep.errors.length > 0) {

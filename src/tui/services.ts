@@ -92,6 +92,10 @@ export interface RestoreRequest {
   overwrite: boolean;
   dryRun: boolean;
   excludes: string[];
+  /** Restore as it was at this time (versioned buckets): ISO date/time text, "" for now. */
+  at: string;
+  /** Ask S3 to thaw objects in GLACIER / DEEP_ARCHIVE that are not readable yet. */
+  requestThaw: boolean;
 }
 
 /** One line of a plan as the TUI shows it. */

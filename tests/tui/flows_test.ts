@@ -245,7 +245,7 @@ Deno.test("flow: restore browses the bucket and restores the selection", async (
       "Photos/2024/",
       "Photos/c.jpg",
     ]);
-    d.keys("tab", "text:/tmp/r", "tab", "space", "tab", "tab", "tab", "enter");
+    d.keys("tab", "text:/tmp/r", "tab", "tab", "space", "tab", "tab", "tab", "tab", "enter");
     await d.settle();
     assertEquals(fake.restoreRequests[0], {
       profile: "home",
@@ -258,6 +258,8 @@ Deno.test("flow: restore browses the bucket and restores the selection", async (
       overwrite: true,
       dryRun: false,
       excludes: [],
+      at: "",
+      requestThaw: false,
     });
     assertEquals(d.state.restore.transfer.outcome?.status, "success");
   } finally {
@@ -369,6 +371,19 @@ Deno.test("flow: the secret store's passphrase question is answered in a masked 
     d.keys("esc");
     await d.settle();
     assertIncludes(await cancelled, "No passphrase");
+  } finally {
+    await d.dispose();
+  }
+});
+
+Deno.test("flow: a key pressed before the config is read is not undone when it arrives", async () => {
+  const fake = new FakeServices(oneProfile());
+  const d = new Driver(fake);
+  d.keys("2");
+  d.start();
+  await d.settle();
+  try {
+    assertEquals([d.state.screen, d.state.profile], ["backup", "home"]);
   } finally {
     await d.dispose();
   }

@@ -123,7 +123,7 @@ Deno.test(e2e("tui e2e: configure, back up, browse, restore, history at 80x24"),
     const dest = join(box.home, "restored");
     await app.keys("Tab");
     await app.type(dest);
-    await app.keys("Tab", "Tab", "Tab", "Tab", "Enter");
+    await app.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter");
     await app.waitFor(/Done in .*: 4 restored/);
     for (const [rel, bytes] of Object.entries(files)) {
       assertBytes(await Deno.readFile(join(dest, rel)), bytes, rel);
@@ -187,7 +187,7 @@ Deno.test(
     assertEquals(configured.code, 0, configured.stderr);
     const app = await TmuxApp.start(box.env, box.home, ["tui"]);
     try {
-      await app.waitFor("Backup manager");
+      await app.waitFor(`default │ ${bucket.name}`);
       await app.keys("2");
       await app.type(fixture);
       await app.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter");

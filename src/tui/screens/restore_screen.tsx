@@ -44,8 +44,12 @@ export function RestoreScreen(props: { s: AppState }) {
         width={w}
         labels={{ options: "Options" }}
         tails={["dest"]}
-        hints={{ dest: "Enter: browse", exclude: "globs, e.g. *.tmp" }}
-        placeholders={{ dest: "(choose or type a folder)", exclude: "(none)" }}
+        hints={{
+          dest: "Enter: browse",
+          at: "versioned buckets: 2026-11-20",
+          exclude: "globs, e.g. *.tmp",
+        }}
+        placeholders={{ dest: "(choose or type a folder)", at: "(now)", exclude: "(none)" }}
       />
       {running || sources.length > 0
         ? (

@@ -20,8 +20,8 @@ export function restorePanelRows(t: TransferState): number {
 
 /** Rows of the bucket tree on the restore screen. */
 export function restoreTreeRows(rows: number, t: TransferState): number {
-  // title, path, column header, then 4 form rows and the panel
-  return Math.max(3, bodyRows(rows) - 3 - 4 - restorePanelRows(t));
+  // title, path, column header, then 5 form rows and the panel
+  return Math.max(3, bodyRows(rows) - 3 - 5 - restorePanelRows(t));
 }
 
 /** Rows of a list that fills the body under a title and a header line. */

@@ -21,8 +21,10 @@ export function restoreFields(s: AppState): FieldSpec[] {
   const fields: FieldSpec[] = [
     { id: "tree", kind: "tree", label: "Bucket" },
     { id: "dest", kind: "choice", label: "Restore into" },
-    { id: "overwrite", kind: "check", label: "overwrite changed local files", row: "options" },
+    { id: "at", kind: "text", label: "As of" },
+    { id: "overwrite", kind: "check", label: "overwrite changed", row: "options" },
     { id: "dryRun", kind: "check", label: "dry run", row: "options" },
+    { id: "thaw", kind: "check", label: "request thaw", row: "options" },
     { id: "exclude", kind: "text", label: "Exclude" },
     { id: "start", kind: "button", label: "Start restore", row: "buttons" },
   ];
@@ -34,7 +36,11 @@ export function restoreFields(s: AppState): FieldSpec[] {
 
 /** The initial restore form. */
 export function initialRestoreForm() {
-  return newForm("tree", { dest: "", exclude: "" }, { overwrite: false, dryRun: false });
+  return newForm("tree", { dest: "", at: "", exclude: "" }, {
+    overwrite: false,
+    dryRun: false,
+    thaw: false,
+  });
 }
 
 /** Queues the page request of a tree. */
@@ -85,6 +91,8 @@ function requestOf(s: AppState): RestoreRequest {
     overwrite: f.checks.overwrite === true,
     dryRun: f.checks.dryRun === true,
     excludes: splitPatterns(f.values.exclude ?? ""),
+    at: (f.values.at ?? "").trim(),
+    requestThaw: f.checks.thaw === true,
   };
 }
 

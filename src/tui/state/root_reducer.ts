@@ -232,7 +232,9 @@ function configLoaded(s: AppState, a: Extract<Action, { type: "config-loaded" }>
     ? switchProfile(next, select)
     : { ...next, profile: null, configScreen: configScreenFor(null, undefined) };
   if (first) {
-    next = select ? goScreen(next, "home") : goScreen(next, "config");
+    // keys pressed while the file was read may already have moved on: keep that screen
+    if (next.screen === "home") next = goScreen(next, select ? "home" : "config");
+    else next = goScreen(next, next.screen);
     next = select
       ? withStatus(
         next,

@@ -121,7 +121,7 @@ try {
   await app.waitFor("▸ 2025/");
   await app.keys("Tab");
   await app.type(join(home, "Restored"));
-  await app.keys("Tab", "Tab", "Tab", "Tab", "Enter");
+  await app.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter");
   await app.waitFor("restored,", 60_000);
   await shot("Restore Manager: done");
   await app.keys("4");
