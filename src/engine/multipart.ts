@@ -12,6 +12,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand,
   type S3Client,
   UploadPartCommand,
@@ -85,6 +86,55 @@ async function abortQuietly(
   ).catch(() => {});
 }
 
+/**
+ * CreateMultipartUpload calls whose answer may have been lost (a network error or a 5xx): the
+ * server may have created an upload nobody will complete or abort. Keyed by bucket and key, the
+ * value is when the first such call started (performance.now()).
+ */
+const lostCreates = new Map<string, number>();
+
+function ambiguous(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
+}
+
+/**
+ * CreateMultipartUpload is the one request that is not idempotent: when its answer is lost, a
+ * retry (by the SDK, by a per-file retry, or silently by the HTTP client replaying it on a fresh
+ * connection, which `$metadata.attempts` does not show) creates a second upload, and the first
+ * is never completed or aborted. So after each Create, one ListMultipartUploads of the key finds
+ * the other uploads of exactly `key` that the server started during our attempts (`windowMs`
+ * long, ending with `ours`) and aborts them. Best effort: a failure leaves what a lost answer
+ * left (a lifecycle rule for incomplete uploads is the backstop).
+ */
+async function abortLostCreates(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  ours: string,
+  windowMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    const out = await client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }),
+      { abortSignal: signal },
+    );
+    const uploads = (out.Uploads ?? []).filter((u) => u.Key === key && u.UploadId);
+    const mine = uploads.find((u) => u.UploadId === ours)?.Initiated?.getTime();
+    if (mine === undefined) return;
+    for (const u of uploads) {
+      const at = u.Initiated?.getTime();
+      if (u.UploadId === ours || at === undefined) continue;
+      if (at >= mine - windowMs - 2000 && at <= mine + 1000) {
+        await abortQuietly(client, bucket, key, u.UploadId!);
+      }
+    }
+  } catch {
+    // Listing failed: leave it.
+  }
+}
+
 /** Uploads `req` as a multipart upload, resuming a recorded one when it still matches the file. */
 export async function multipartUpload(
   req: UploadRequest,
@@ -120,13 +170,24 @@ export async function multipartUpload(
     }
   }
   if (!uploadId) {
-    const created = await client.send(new CreateMultipartUploadCommand(objectFields(req, md5)), {
-      abortSignal: signal,
-    });
+    const lostKey = `${bucket}\n${key}`;
+    const createStarted = lostCreates.get(lostKey) ?? performance.now();
+    let created;
+    try {
+      created = await client.send(new CreateMultipartUploadCommand(objectFields(req, md5)), {
+        abortSignal: signal,
+      });
+    } catch (e) {
+      if (ambiguous(e)) lostCreates.set(lostKey, createStarted);
+      throw e;
+    }
     if (!created.UploadId) {
       throw new EngineError("UploadFailed", `The server returned no UploadId for '${key}'.`);
     }
     uploadId = created.UploadId;
+    lostCreates.delete(lostKey);
+    const windowMs = performance.now() - createStarted;
+    await abortLostCreates(client, bucket, key, uploadId, windowMs, signal);
     records?.save({
       target: req.target,
       key,

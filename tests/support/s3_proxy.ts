@@ -1,7 +1,9 @@
 /**
  * A loopback HTTP proxy between eigen-s3 and the S3 server, for tests and benchmarks.
  * It counts requests by S3 operation, and injects faults on chosen requests: connection resets,
- * stalls, latency, 500 errors, 503 SlowDown with Retry-After, and response bodies cut midway.
+ * stalls, latency, 500 errors, 503 SlowDown with Retry-After, response bodies cut midway,
+ * responses lost after the server acted (`drop-response`), requests held until a test lets
+ * them go (`hold`), and canned answers (`respond`, e.g. an ExpiredToken error).
  * The Host header is forwarded unchanged, so SigV4 signatures stay valid.
  *
  * @module
@@ -20,10 +22,34 @@ export interface RequestInfo {
   op: string;
   /** The fault applied, if any. */
   fault?: FaultAction;
+  /** Request headers (lower-case names). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** What a fault does. */
-export type FaultAction = "reset" | "stall" | "latency" | "error500" | "slowdown" | "cut-body";
+export type FaultAction =
+  | "reset"
+  | "stall"
+  | "latency"
+  | "error500"
+  | "slowdown"
+  | "cut-body"
+  /** Forward the request, let the server act on it, then close the connection unanswered. */
+  | "drop-response"
+  /** Hold the request until `until` settles, then forward it. */
+  | "hold"
+  /** Answer with `respond` instead of forwarding. */
+  | "respond";
+
+/** A canned answer for the `respond` action. */
+export interface CannedResponse {
+  status: number;
+  /** An S3 error code: the body becomes `<Error><Code>code</Code>...` (unless `body` is given). */
+  code?: string;
+  message?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
 
 /** When and how to inject a fault. Rules are tried in order; the first that fires wins. */
 export interface FaultRule {
@@ -38,6 +64,10 @@ export interface FaultRule {
   ms?: number;
   /** Retry-After seconds for slowdown (default 1). */
   retryAfter?: number;
+  /** For `hold`: the request is forwarded once this settles. */
+  until?: Promise<unknown>;
+  /** For `respond`: what to answer. */
+  respond?: CannedResponse;
 }
 
 /** A running proxy. */
@@ -54,6 +84,8 @@ export interface S3Proxy {
   setRules(rules: FaultRule[]): void;
   /** Forgets recorded requests (rules stay). */
   clear(): void;
+  /** Resolves with the first request from now on for which `match` returns true. */
+  waitFor(match: (req: RequestInfo) => boolean, timeoutMs?: number): Promise<RequestInfo>;
   close(): Promise<void>;
 }
 
@@ -124,6 +156,7 @@ export async function startS3Proxy(
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const sockets = new Set<import("node:net").Socket>();
   let n = 0;
+  const waiters = new Set<{ match: (r: RequestInfo) => boolean; resolve(r: RequestInfo): void }>();
 
   const pick = (info: RequestInfo): FaultRule | undefined => {
     for (const r of rules) {
@@ -142,10 +175,34 @@ export async function startS3Proxy(
       method: req.method ?? "GET",
       path: req.url ?? "/",
       op: classify(req.method ?? "GET", req.url ?? "/"),
+      headers: req.headers,
     };
     requests.push(info);
     const rule = pick(info);
     if (rule) info.fault = rule.action;
+    for (const w of waiters) {
+      if (w.match(info)) {
+        waiters.delete(w);
+        w.resolve(info);
+      }
+    }
+    if (rule?.action === "hold") {
+      await (rule.until ?? Promise.resolve()).catch(() => {});
+      if (req.socket.destroyed) return;
+    }
+    if (rule?.action === "respond") {
+      const canned = rule.respond ?? { status: 500, code: "InternalError" };
+      req.resume();
+      req.on("end", () => {
+        const body = canned.body ??
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${
+            canned.code ?? "InternalError"
+          }</Code><Message>${canned.message ?? ""}</Message></Error>`;
+        res.writeHead(canned.status, { "content-type": "application/xml", ...canned.headers });
+        res.end(req.method === "HEAD" ? undefined : body);
+      });
+      return;
+    }
     if (rule?.action === "reset") {
       req.socket.destroy();
       return;
@@ -187,6 +244,13 @@ export async function startS3Proxy(
         agent,
       },
       (ures) => {
+        if (rule?.action === "drop-response") {
+          // The server has acted on the request; the client never learns the outcome.
+          ures.resume();
+          ures.on("end", () => req.socket.destroy());
+          ures.on("error", () => req.socket.destroy());
+          return;
+        }
         res.writeHead(ures.statusCode ?? 502, ures.headers);
         if (rule?.action === "cut-body") {
           const total = Number(ures.headers["content-length"] ?? 0);
@@ -237,6 +301,25 @@ export async function startS3Proxy(
     },
     clear() {
       requests.length = 0;
+    },
+    waitFor(match, timeoutMs = 60_000) {
+      return new Promise<RequestInfo>((resolve, reject) => {
+        const w = {
+          match,
+          resolve: (r: RequestInfo) => {
+            clearTimeout(t);
+            timers.delete(t);
+            resolve(r);
+          },
+        };
+        const t = setTimeout(() => {
+          timers.delete(t);
+          waiters.delete(w);
+          reject(new Error(`no matching request within ${timeoutMs} ms`));
+        }, timeoutMs);
+        timers.add(t);
+        waiters.add(w);
+      });
     },
     async close() {
       for (const t of timers) clearTimeout(t);
