@@ -248,3 +248,25 @@ for (const mode of ["key", "render", "promise"]) {
     }
   });
 }
+
+Deno.test(e2e("tui e2e: SIGTERM quits cleanly (exit 130) and restores the terminal"), async () => {
+  const box = await sandbox();
+  const app = await TmuxApp.start(box.env, box.home, ["tui"]);
+  try {
+    await app.waitFor("S3 Configuration: new profile");
+    await app.waitForVar("alternate_on", "1");
+    const shell = Number(await app.paneVar("pane_pid"));
+    const children = await new Deno.Command("pgrep", {
+      args: ["-P", String(shell)],
+      stdout: "piped",
+    })
+      .output();
+    const pid = Number(new TextDecoder().decode(children.stdout).trim().split("\n")[0]);
+    Deno.kill(pid, "SIGTERM");
+    assertEquals(await app.exitCode(), 130);
+    await assertTerminalRestored(app);
+  } finally {
+    await app.close();
+    await box.cleanup();
+  }
+});
