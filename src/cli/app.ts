@@ -229,6 +229,13 @@ missing or unverifiable files were found (listed); 130 interrupted.`,
   schedule.command("run").description("run a job now (exit 8 if it is already running)")
     .argument("<name>")
     .option("--scheduled", "as a timer would: skip when outside the job's time window")
+    .addHelpText(
+      "after",
+      `
+Exit: the backup's (0 done, 3 some files failed, 8 refused by a delete guard, 130 interrupted,
+4-7 per the table in 'eigen-s3 --help'); 8 also when the job is already running (another
+'schedule run' or the daemon holds its lock): the message names the process.`,
+    )
     .action(act(() => import("./commands/schedule_run.ts")));
   schedule.command("install")
     .description("run the jobs on schedule with systemd timers, cron or launchd")
@@ -236,6 +243,15 @@ missing or unverifiable files were found (listed); 130 interrupted.`,
     .option("--cron", "a block in your crontab")
     .option("--launchd", "LaunchAgents (default on macOS)")
     .option("--dry-run", "show the files and commands, change nothing")
+    .addHelpText(
+      "after",
+      `
+systemd: ~/.config/systemd/user/eigen-s3-JOB.{service,timer} (OnCalendar from the cron
+expression, Persistent=true); cron: a marked block in your crontab; launchd:
+~/Library/LaunchAgents/com.eigen.eigen-s3.JOB.plist. Each runs 'eigen-s3 schedule run JOB
+--scheduled'. Schedules a backend cannot express run under one 'eigen-s3 daemon' service.
+Installing again replaces the earlier install; 'schedule uninstall' removes exactly it.`,
+    )
     .action(act(() => import("./commands/schedule_install.ts")));
   schedule.command("uninstall").description("remove what 'schedule install' wrote")
     .action(act(() => import("./commands/schedule_uninstall.ts")));
@@ -247,7 +263,8 @@ missing or unverifiable files were found (listed); 130 interrupted.`,
       `
 Runs each job when its cron schedule is due, one run per job at a time (a lock shared with
 'schedule run'); after sleep or downtime a missed run is caught up once. SIGTERM/SIGINT stop
-runs in flight cleanly and exit 0.`,
+runs in flight cleanly and exit 0. Exit 4 when the config file is invalid at start or a --job
+does not exist.`,
     )
     .action(act(() => import("./commands/daemon.ts")));
   const lifecycle = program.command("lifecycle")
