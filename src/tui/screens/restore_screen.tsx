@@ -46,7 +46,7 @@ export function RestoreScreen(props: { s: AppState }) {
         tails={["dest"]}
         hints={{
           dest: "Enter: browse",
-          at: "versioned buckets: 2026-11-20",
+          at: "e.g. 2026-11-20",
           exclude: "globs, e.g. *.tmp",
         }}
         placeholders={{ dest: "(choose or type a folder)", at: "(now)", exclude: "(none)" }}
