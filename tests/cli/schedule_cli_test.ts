@@ -200,6 +200,34 @@ Deno.test("schedule list/show/remove: next run, last result, webhook redacted, i
       "eigen-s3: Job 'nope' does not exist (jobs: photos): add it with 'eigen-s3 schedule add nope --folder DIR --cron EXPR'.\n",
     );
 
+    // --scheduled (what timers run) skips a run outside the window; the daemon checks --job.
+    const h = new Date().getUTCHours();
+    const hh = (n: number) => String(n % 24).padStart(2, "0");
+    const win = `${hh(h + 2)}:00-${hh(h + 3)}:00`;
+    r = await add(
+      sb,
+      "later",
+      "--folder",
+      folder,
+      "--cron",
+      "@hourly",
+      "--timezone",
+      "UTC",
+      "--window",
+      win,
+    );
+    assertEquals(r.code, 0, r.stderr);
+    r = await runCli(["schedule", "run", "later", "--scheduled"], sb.env);
+    assertEquals([r.code, r.stdout], [
+      0,
+      `Job 'later' not run: outside its window ${win}.\n`,
+    ]);
+    r = await runCli(["schedule", "remove", "later"], sb.env);
+    assertEquals(r.code, 0);
+    r = await runCli(["daemon", "--job", "ghost"], sb.env);
+    assertEquals(r.code, 4);
+    assertIncludes(r.stderr, "eigen-s3: Job 'ghost' (--job) does not exist in ");
+
     // A job broken by hand is listed with its problem; the others still work.
     const file = join(sb.env.XDG_CONFIG_HOME!, "eigen", "s3-config.json");
     const config = JSON.parse(await Deno.readTextFile(file));
