@@ -12,6 +12,7 @@ import type { SecretBackendName } from "../secrets/secret_store.ts";
 import { SECRET_BACKEND_NAMES } from "../secrets/secret_store.ts";
 import {
   type FieldRef,
+  parseRate,
   validateAccessKeyId,
   validateBucket,
   validateEndpoint,
@@ -152,6 +153,18 @@ export function validateConfig(file: string, raw: unknown): ConfigFile {
     const d = defaults as Record<string, unknown>;
     if (d.concurrency !== undefined) {
       validateInt(d.concurrency, ref(file, "defaults.concurrency"), 1, 64);
+    }
+    if (d.bwlimit !== undefined) parseRate(d.bwlimit, ref(file, "defaults.bwlimit"));
+    if (
+      d.storage_class !== undefined &&
+      (typeof d.storage_class !== "string" || !/^[A-Z][A-Z0-9_]{1,63}$/.test(d.storage_class))
+    ) {
+      throw new EngineError(
+        "ConfigError",
+        `${file}: defaults.storage_class: '${
+          String(d.storage_class)
+        }' is not a storage class name such as STANDARD_IA or DEEP_ARCHIVE.`,
+      );
     }
   }
   if (

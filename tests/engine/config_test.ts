@@ -61,6 +61,21 @@ Deno.test("validateConfig names every malformed field", () => {
   );
   configError(() => validateConfig("f.json", { profiles: { "bad name": good } }), "profile name");
   configError(() => validateConfig("f.json", { profiles: {}, jobs: [] }), "jobs");
+  for (
+    const [defaults, needle] of [
+      [{ concurrency: 0 }, "defaults.concurrency"],
+      [{ bwlimit: "fast" }, "defaults.bwlimit: 'fast' is not a rate"],
+      [{ bwlimit: 100 }, "defaults.bwlimit"],
+      [{ storage_class: "cold storage" }, "defaults.storage_class: 'cold storage'"],
+      [{ storage_class: 5 }, "defaults.storage_class"],
+    ] as const
+  ) {
+    configError(() => validateConfig("f.json", { profiles: {}, defaults }), needle);
+  }
+  validateConfig("f.json", {
+    profiles: {},
+    defaults: { bwlimit: "10M", storage_class: "GLACIER_IR" },
+  });
 });
 
 Deno.test("saveConfig writes atomically with mode 0600 and keeps unknown fields", async () => {
