@@ -5,6 +5,7 @@
  * @module
  */
 
+import process from "node:process";
 import { createElement } from "react";
 import type { CliContext } from "../cli/context.ts";
 import { EngineError } from "../engine/errors.ts";
@@ -28,6 +29,12 @@ export default async function tui(ctx: CliContext): Promise<number> {
   const bridge = new PassphraseBridge();
   const services = new EngineServices(ctx, bridge);
   let code = 0;
+  // Ink's signal-exit re-sends SIGINT/SIGTERM to the process when it sees no other (Node-style)
+  // listener, which can kill it before the transfers stop. dispatch's Deno listeners abort
+  // ctx.signal and the app stops cleanly; these no-op listeners keep signal-exit from killing.
+  const keep = () => {};
+  const signals = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) process.on(s, keep);
   try {
     const result = await runFullScreen(
       createElement(App, {
@@ -52,6 +59,7 @@ export default async function tui(ctx: CliContext): Promise<number> {
     }
     return code;
   } finally {
+    for (const s of signals) process.off(s, keep);
     bridge.cancelAll();
     services.close();
   }
