@@ -11,6 +11,7 @@ import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ResolvedSettings } from "./settings.ts";
+import { guardS3Responses } from "./s3_response_guard.ts";
 
 /** Tuning for {@link createS3Client}. */
 export interface ClientOptions {
@@ -77,6 +78,8 @@ export function createS3Client(settings: ResolvedSettings, options: ClientOption
       requestTimeout: options.socketTimeoutMs ?? 120_000,
     }),
   });
+  // A captive portal or web server answering 200 with a page must not pass for S3.
+  guardS3Responses(client);
   return {
     client,
     settings,

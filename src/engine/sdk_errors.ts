@@ -7,6 +7,7 @@
 
 import { EngineError, type ErrorCode, isAbortError } from "./errors.ts";
 import { SecretStoreError } from "../secrets/secret_store.ts";
+import { NOT_S3_ERROR } from "./s3_response_guard.ts";
 
 /** What was being done when an error happened, for the message. */
 export interface ErrorContext {
@@ -87,6 +88,21 @@ function target(ctx: ErrorContext): string {
   return ctx.endpoint ?? "the S3 endpoint";
 }
 
+function notS3(
+  ctx: ErrorContext,
+  status: number | undefined,
+  what: string,
+  cause: unknown,
+): EngineError {
+  return new EngineError(
+    "SdkError",
+    `${target(ctx)} did not answer like an S3 server${
+      status ? ` (HTTP ${status}${what})` : ""
+    } during ${ctx.action}: check --endpoint.`,
+    { cause },
+  );
+}
+
 /** Maps any thrown value to an EngineError (returns EngineErrors unchanged). */
 export function toEngineError(error: unknown, ctx: ErrorContext): EngineError {
   if (error instanceof EngineError) return error;
@@ -128,6 +144,9 @@ export function toEngineError(error: unknown, ctx: ErrorContext): EngineError {
     ? `: ${e.message}`
     : "";
 
+  if (name === NOT_S3_ERROR) {
+    return notS3(ctx, status, `: ${(e as { detail?: string }).detail}`, error);
+  }
   if (name === "NoSuchBucket" || (name === "NotFound" && status === 404 && !ctx.key)) {
     return new EngineError(
       "BucketNotFound",
@@ -203,13 +222,7 @@ export function toEngineError(error: unknown, ctx: ErrorContext): EngineError {
     /Deserialization error|char '.' is not expected|Unexpected end of|Non-whitespace before first tag/i
       .test(e.message ?? "")
   ) {
-    return new EngineError(
-      "SdkError",
-      `${target(ctx)} did not answer like an S3 server${
-        status ? ` (HTTP ${status})` : ""
-      } during ${ctx.action}: check --endpoint.`,
-      { cause: error },
-    );
+    return notS3(ctx, status, "", error);
   }
   const retryable = THROTTLE_NAMES.has(name) || (status !== undefined && status >= 500);
   return new EngineError(
