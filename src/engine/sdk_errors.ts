@@ -195,6 +195,17 @@ export function toEngineError(error: unknown, ctx: ErrorContext): EngineError {
       { cause: error },
     );
   }
+  if (status === 400 && (name === "Unknown" || name === "BadRequest" || name === "400")) {
+    // A HEAD request's error has no body, so no code: on AWS this is an expired session token
+    // (ExpiredToken) or a request signed for the wrong region.
+    return new EngineError(
+      "InvalidCredentials",
+      `${
+        target(ctx)
+      } refused the request (HTTP 400, no details) during ${ctx.action}: the session token may have expired (refresh AWS_SESSION_TOKEN or your AWS profile's credentials), or the region is wrong (--region).`,
+      { cause: error },
+    );
+  }
   if (name === "CredentialsProviderError") {
     return new EngineError(
       "NotConfigured",

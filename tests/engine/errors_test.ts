@@ -43,6 +43,12 @@ Deno.test("SDK and network errors map to codes with actionable messages", () => 
     ],
     [sdk("InvalidAccessKeyId", 403), "InvalidCredentials", 5, "access key id is not known"],
     [sdk("ExpiredToken", 400), "InvalidCredentials", 5, "session token is expired"],
+    [
+      sdk("Unknown", 400),
+      "InvalidCredentials",
+      5,
+      "(HTTP 400, no details) during upload of 'a': the session",
+    ],
     [sdk("AccessDenied", 403), "AccessDenied", 5, "Access denied to 'b'"],
     [
       Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
