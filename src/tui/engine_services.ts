@@ -19,21 +19,10 @@ import {
 import { listBuckets, testConnection } from "../engine/connection.ts";
 import { EngineError } from "../engine/errors.ts";
 import { sqliteHistory } from "../engine/history.ts";
-import { compareKeys, displayKey, fullKey } from "../engine/keys.ts";
+import { fullKey } from "../engine/keys.ts";
 import { listPage } from "../engine/listing.ts";
 import { type ResolvedSettings, resolveSettings, selectProfileName } from "../engine/settings.ts";
-import {
-  type FieldRef,
-  parseRate,
-  validateAccessKeyId,
-  validateBucket,
-  validateEndpoint,
-  validateInt,
-  validatePathPrefix,
-  validateProfileName,
-  validateRegion,
-  validateSecret,
-} from "../engine/validate.ts";
+import { parseRate, validateInt } from "../engine/validate.ts";
 import { createSecretStore } from "../secrets/mod.ts";
 import type { SecretStore } from "../secrets/secret_store.ts";
 import type { PassphraseBridge } from "./passphrase_bridge.ts";
@@ -43,45 +32,16 @@ import type {
   LocalEntry,
   PlannedRun,
   ProfileDraft,
-  RemoteEntry,
   RemotePage,
   RestoreRequest,
   SaveProfileResult,
   TuiServices,
 } from "./services.ts";
 import { TransferServices } from "./transfer_services.ts";
+import { checkDraft, type CheckedDraft, field, folderEntries } from "./profile_draft.ts";
 
 /** Objects per page in the bucket browser. */
 export const REMOTE_PAGE_SIZE = 200;
-
-const field = (name: string): FieldRef => ({ field: name, code: "UsageError" });
-
-/** A validated draft. */
-interface CheckedDraft extends ProfileDraft {
-  endpointUrl: string | undefined;
-}
-
-/** Validates the fields of a draft; messages name the field as the form shows it. */
-export function checkDraft(d: ProfileDraft): CheckedDraft {
-  validateProfileName(d.name, field("Profile name"));
-  const endpointUrl = d.endpoint === ""
-    ? undefined
-    : validateEndpoint(d.endpoint, field("Endpoint"));
-  if (d.bucket === "") throw new EngineError("UsageError", "Bucket: choose or type a bucket name.");
-  if (d.accessKeyId === "") {
-    throw new EngineError("UsageError", "Access key ID: type the access key id.");
-  }
-  return {
-    ...d,
-    endpoint: endpointUrl ?? "",
-    endpointUrl,
-    region: validateRegion(d.region || "us-east-1", field("Region")),
-    bucket: validateBucket(d.bucket, field("Bucket")),
-    accessKeyId: validateAccessKeyId(d.accessKeyId, field("Access key ID")),
-    secret: d.secret === "" ? "" : validateSecret(d.secret, field("Secret key")),
-    pathPrefix: validatePathPrefix(d.pathPrefix, field("Path prefix")),
-  };
-}
 
 /** Services backed by the engine, for one TUI session. */
 export class EngineServices implements TuiServices {
@@ -304,31 +264,7 @@ export class EngineServices implements TuiServices {
       maxKeys: REMOTE_PAGE_SIZE,
       signal,
     });
-    const entries: RemoteEntry[] = [];
-    for (const p of page.prefixes) {
-      const key = displayKey(pathPrefix, p);
-      entries.push({
-        key,
-        name: key.slice(prefix.length),
-        isFolder: true,
-        size: 0,
-        lastModified: null,
-        storageClass: null,
-      });
-    }
-    for (const o of page.objects) {
-      if (o.key === full) continue; // the folder's own marker object
-      const key = displayKey(pathPrefix, o.key);
-      entries.push({
-        key,
-        name: key.slice(prefix.length),
-        isFolder: false,
-        size: o.size,
-        lastModified: o.lastModified?.toISOString() ?? null,
-        storageClass: o.storageClass || null,
-      });
-    }
-    entries.sort((a, b) => compareKeys(a.key, b.key));
+    const entries = folderEntries(page, prefix, pathPrefix, full);
     return page.nextToken ? { entries, nextToken: page.nextToken } : { entries };
   }
 

@@ -7,22 +7,19 @@
  */
 
 import { basename, join } from "node:path";
-import { BandwidthLimiter } from "../engine/bandwidth.ts";
-import { downloadFile } from "../engine/download.ts";
 import { sqliteDownloadRecords } from "../engine/download_records.ts";
 import { EngineError, isAbortError } from "../engine/errors.ts";
-import { type EngineEvent, newOperationId, progressPayload } from "../engine/events.ts";
 import { sqliteHistory } from "../engine/history.ts";
 import { folderKeyPrefix, fullKey } from "../engine/keys.ts";
 import { targetId } from "../engine/multipart_records.ts";
 import { type RestoreOptions, runRestore } from "../engine/restore.ts";
 import type { RestorePlanItem } from "../engine/restore_plan.ts";
-import { keyToRelPath, prepareDestination } from "../engine/safe_path.ts";
 import { parseAt } from "../engine/versions.ts";
 import { DEFAULT_THAW_DAYS } from "../engine/cold_storage.ts";
 import type { PlanLine, PlannedRun, RestoreRequest, RunOutcome } from "./services.ts";
 import type { TransferContext } from "./transfer_services.ts";
-import { offsetSink, outcomeStatus, type Totals, worstStatus } from "./run_outcome.ts";
+import { offsetSink, type Totals, worstStatus } from "./run_outcome.ts";
+import { downloadFiles, type FilePlan, planFiles } from "./file_restore.ts";
 
 const MAX_LINES = 5000;
 
@@ -49,52 +46,6 @@ function groupsOf(req: RestoreRequest, pathPrefix: string): Group[] {
     });
   }
   return groups;
-}
-
-interface FilePlan {
-  key: string;
-  name: string;
-  size: number;
-  action: "download" | "skip";
-  reason: string;
-  unsafe: boolean;
-}
-
-async function planFiles(
-  g: Extract<Group, { kind: "files" }>,
-  overwrite: boolean,
-): Promise<FilePlan[]> {
-  const out: FilePlan[] = [];
-  for (const f of g.files) {
-    const name = f.key.slice(f.key.lastIndexOf("/") + 1);
-    const mapped = keyToRelPath(name, "");
-    if (mapped.kind !== "file") {
-      const reason = mapped.kind === "unsafe" ? mapped.reason : "not a file";
-      out.push({ key: f.key, name, size: f.size, action: "skip", reason, unsafe: true });
-      continue;
-    }
-    const st = await Deno.lstat(join(g.localFolder, name)).catch(() => null);
-    if (st && !overwrite) {
-      out.push({
-        key: f.key,
-        name,
-        size: f.size,
-        action: "skip",
-        reason: "exists locally (tick overwrite to replace it)",
-        unsafe: false,
-      });
-    } else {
-      out.push({
-        key: f.key,
-        name,
-        size: f.size,
-        action: "download",
-        reason: st ? "overwrite" : "missing",
-        unsafe: false,
-      });
-    }
-  }
-  return out;
 }
 
 /** Plans a restore: previews every group with a dry run and returns the runnable plan. */
@@ -285,108 +236,5 @@ export async function planRestoreRun(
       if (message) out.message = message;
       return out;
     },
-  };
-}
-
-/** Downloads single selected files into `folder` and records the run in the history. */
-async function downloadFiles(
-  tc: TransferContext,
-  req: RestoreRequest,
-  folder: string,
-  plan: FilePlan[],
-  sink: (e: EngineEvent) => void,
-  signal: AbortSignal,
-): Promise<RunOutcome> {
-  const s3 = await tc.client(req.profile);
-  const { bucket, endpoint } = s3.settings;
-  const state = await tc.ctx.state();
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
-  const op = newOperationId("restore");
-  const limiter = tc.defaults.bwlimit ? new BandwidthLimiter(tc.defaults.bwlimit) : undefined;
-  const todo = plan.filter((p) => p.action === "download");
-  const total = todo.reduce((n, p) => n + p.size, 0);
-  const errors: RunOutcome["errors"] = plan.filter((p) => p.unsafe).map((p) => ({
-    name: p.name,
-    message: p.reason,
-  }));
-  let bytes = 0;
-  let files = 0;
-  await Deno.mkdir(folder, { recursive: true });
-  for (const p of todo) {
-    if (signal.aborted) break;
-    try {
-      const dest = await prepareDestination(await Deno.realPath(folder), [p.name]);
-      const o = await downloadFile({
-        client: s3.client,
-        target: targetId(endpoint, bucket),
-        bucket,
-        key: p.key,
-        dest,
-        ...(limiter ? { limiter } : {}),
-        records: sqliteDownloadRecords(state),
-        signal,
-        onBytes: (delta) => {
-          bytes += delta;
-          sink({
-            type: "progress",
-            progress: progressPayload(op, p.name, bytes, total, {
-              done: files,
-              total: todo.length,
-            }),
-          });
-        },
-      });
-      files += 1;
-      sink({
-        type: "file-done",
-        operation_id: op,
-        file_name: p.name,
-        bytes: o.bytes,
-        action: "download",
-      });
-    } catch (e) {
-      if (isAbortError(e) || signal.aborted) break;
-      const message = e instanceof Error ? e.message : String(e);
-      errors.push({ name: p.name, message });
-      sink({
-        type: "file-error",
-        operation_id: op,
-        file_name: p.name,
-        code: e instanceof EngineError ? e.code : "DownloadFailed",
-        message,
-      });
-    }
-  }
-  const status = signal.aborted ? "interrupted" : outcomeStatus(errors.length);
-  const report = {
-    files_downloaded: files,
-    files_skipped: plan.length - todo.length,
-    bytes_transferred: bytes,
-    duration_ms: Math.round(performance.now() - started),
-    errors: errors.map((e) => ({ path: e.name, message: e.message })),
-  };
-  sqliteHistory(state).add({
-    command: "restore",
-    job: null,
-    profile: req.profile,
-    bucket,
-    prefix: plan[0] ? plan[0].key.slice(0, plan[0].key.lastIndexOf("/") + 1) : "",
-    local_path: folder,
-    started_at: startedAt,
-    finished_at: new Date().toISOString(),
-    status,
-    exit_code: status === "interrupted" ? 130 : status === "partial" ? 3 : 0,
-    report,
-    error: null,
-  });
-  return {
-    status,
-    transferred: files,
-    deleted: 0,
-    skipped: report.files_skipped,
-    bytes,
-    durationMs: report.duration_ms,
-    errors,
   };
 }

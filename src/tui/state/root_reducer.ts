@@ -6,118 +6,21 @@
  */
 
 import { helpFor, resolveKey, type Scope } from "../keymap.ts";
-import type { Capabilities } from "../services.ts";
-import { type Action, type AppState, type ScreenId, tooSmall, withStatus } from "./app_state.ts";
-import { backupCommand, backupFields, initialBackupForm } from "./backup_screen.ts";
-import {
-  configCommand,
-  configFields,
-  configResult,
-  configScreenFor,
-  switchProfile,
-} from "./config_screen.ts";
+import { type Action, type AppState, tooSmall, withStatus } from "./app_state.ts";
+import { backupCommand } from "./backup_screen.ts";
+import { configCommand, configResult, configScreenFor, switchProfile } from "./config_screen.ts";
 import { folderFailed, folderListed } from "./folder_picker.ts";
-import { focusedField, newForm, scopesForField } from "./form.ts";
-import { historyCommand, loadHistory } from "./history_screen.ts";
+import { newForm } from "./form.ts";
+import { historyCommand } from "./history_screen.ts";
 import { anyBusy, jobAction } from "./jobs.ts";
 import { moveCursor } from "./list_cursor.ts";
-import { overlayCommand, overlayScopes } from "./overlay.ts";
-import {
-  ensureTree,
-  initialRestoreForm,
-  loadEffect,
-  restoreCommand,
-  restoreFields,
-} from "./restore_screen.ts";
-import { SETTINGS_FIELDS, settingsCommand, settingsForm } from "./settings_screen.ts";
-import { IDLE_TRANSFER } from "./transfer.ts";
+import { activeScopes, goScreen, HOME_ITEMS, screenScopes } from "./navigation.ts";
+import { overlayCommand } from "./overlay.ts";
+import { loadEffect, restoreCommand } from "./restore_screen.ts";
+import { settingsCommand, settingsForm } from "./settings_screen.ts";
 import { treeFailed, treePageLoaded } from "./tree.ts";
 
-/** The home menu, in order. */
-export const HOME_ITEMS: readonly { screen: ScreenId; title: string; about: string }[] = [
-  {
-    screen: "config",
-    title: "S3 configuration",
-    about: "profiles, endpoint, bucket, keys; test the connection",
-  },
-  { screen: "backup", title: "Backup manager", about: "back up a local folder to the bucket" },
-  {
-    screen: "restore",
-    title: "Restore manager",
-    about: "browse the bucket and restore files or folders",
-  },
-  { screen: "history", title: "History", about: "past backups and restores with their errors" },
-  {
-    screen: "settings",
-    title: "Settings",
-    about: "defaults: concurrency, bandwidth limit, storage class",
-  },
-];
-
-/** The state before the config file is read. */
-export function initialState(opts: {
-  columns: number;
-  rows: number;
-  capabilities: Capabilities;
-  home: string;
-}): AppState {
-  return {
-    screen: "home",
-    overlay: null,
-    size: { columns: opts.columns, rows: opts.rows },
-    config: null,
-    profile: null,
-    capabilities: opts.capabilities,
-    homeCursor: 0,
-    status: { text: "Loading the configuration...", tone: "info" },
-    configScreen: configScreenFor(null, undefined),
-    backup: { form: initialBackupForm(), transfer: IDLE_TRANSFER },
-    restore: { form: initialRestoreForm(), tree: null, transfer: IDLE_TRANSFER },
-    history: { records: [], cursor: 0, loading: false, error: null },
-    settings: { form: settingsForm(undefined), message: null },
-    effects: [{ kind: "load-config", select: null, message: null, id: 1 }],
-    nextId: 2,
-    exit: null,
-    quitWhenStopped: false,
-    home: opts.home,
-  };
-}
-
-/** The keymap scopes in force for the screen (without overlays). */
-export function screenScopes(s: AppState): Scope[] {
-  switch (s.screen) {
-    case "home":
-    case "history":
-      return ["list", "global"];
-    case "config":
-      return scopesForField(focusedField(s.configScreen.form, configFields(s.configScreen))?.kind);
-    case "backup":
-      return scopesForField(focusedField(s.backup.form, backupFields(s))?.kind);
-    case "restore":
-      return scopesForField(focusedField(s.restore.form, restoreFields(s))?.kind);
-    case "settings":
-      return scopesForField(focusedField(s.settings.form, SETTINGS_FIELDS)?.kind);
-  }
-}
-
-/** The keymap scopes in force now. */
-export function activeScopes(s: AppState): Scope[] {
-  return s.overlay ? overlayScopes(s.overlay) : screenScopes(s);
-}
-
-/** Goes to a screen (loading what it shows). */
-export function goScreen(s: AppState, screen: ScreenId): AppState {
-  let next: AppState = { ...s, screen, overlay: null };
-  if (screen === "history") next = loadHistory(next);
-  if (screen === "restore") next = ensureTree(next);
-  if (screen === "settings") {
-    next = { ...next, settings: { form: settingsForm(next.config?.defaults), message: null } };
-  }
-  if (screen === "config" && next.configScreen.mode === "edit" && next.profile === null) {
-    next = { ...next, configScreen: configScreenFor(null, undefined) };
-  }
-  return next;
-}
+export { activeScopes, goScreen, HOME_ITEMS, initialState, screenScopes } from "./navigation.ts";
 
 function homeCommand(s: AppState, command: string): AppState | null {
   const moved = moveCursor(s.homeCursor, HOME_ITEMS.length, command as never, HOME_ITEMS.length);
