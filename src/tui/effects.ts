@@ -143,6 +143,9 @@ export class EffectRunner {
       case "load-history":
         this.#emit({ type: "history-loaded", records: await s.history(HISTORY_LIMIT) });
         return;
+      case "load-jobs":
+        this.#emit({ type: "jobs-loaded", jobs: await s.jobs() });
+        return;
       case "plan":
         return this.#plan(e);
       case "run":

@@ -29,6 +29,7 @@ import type { PassphraseBridge } from "./passphrase_bridge.ts";
 import type {
   BackupRequest,
   Capabilities,
+  JobRow,
   LocalEntry,
   PlannedRun,
   ProfileDraft,
@@ -286,6 +287,20 @@ export class EngineServices implements TuiServices {
 
   async history(limit: number) {
     return sqliteHistory(await this.ctx.state()).list(limit);
+  }
+
+  async jobs(): Promise<JobRow[]> {
+    const { listJobs } = await import("../engine/job_service.ts");
+    const config = await this.loadConfig();
+    return listJobs(config, this.configPath, sqliteHistory(await this.ctx.state())).map((j) => ({
+      name: j.name,
+      what: j.job
+        ? `${j.job.cron} · ${j.job.folder} -> ${j.job.prefix || "/"}`
+        : j.error ?? "invalid",
+      nextRun: j.next_run,
+      lastStatus: j.last_result?.status ?? null,
+      valid: j.job !== null,
+    }));
   }
 
   capabilities(): Capabilities {

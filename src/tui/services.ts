@@ -144,6 +144,18 @@ export interface PlannedRun {
   discard(): void;
 }
 
+/** One scheduled job as the Settings screen lists it. */
+export interface JobRow {
+  name: string;
+  /** "cron · folder -> prefix", or why the job is invalid. */
+  what: string;
+  /** ISO time of the next run, or null. */
+  nextRun: string | null;
+  /** Status of the last run, or null when it never ran. */
+  lastStatus: string | null;
+  valid: boolean;
+}
+
 /** Which transfers the engine offers right now. */
 export interface Capabilities {
   backup: boolean;
@@ -187,6 +199,8 @@ export interface TuiServices {
   homeDir(): string;
   /** Past runs, newest first. */
   history(limit: number): Promise<HistoryRecord[]>;
+  /** Scheduled jobs with their next run and last result. */
+  jobs(): Promise<JobRow[]>;
   /** Which transfers can run. */
   capabilities(): Capabilities;
   /** Plans a backup. */

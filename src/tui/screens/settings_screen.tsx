@@ -8,7 +8,7 @@ import { Box, Text } from "ink";
 import type { AppState } from "../state/app_state.ts";
 import { SETTINGS_FIELDS } from "../state/settings_screen.ts";
 import { useTheme } from "../theme.tsx";
-import { fit } from "../format.ts";
+import { fit, formatDate } from "../format.ts";
 import { FormFields, ScreenTitle } from "../components/fields.tsx";
 
 const SCHEDULED = " Scheduled jobs";
@@ -18,7 +18,7 @@ export function SettingsScreen(props: { s: AppState }) {
   const t = useTheme();
   const s = props.s;
   const w = s.size.columns;
-  const jobs = Object.keys(s.config?.jobs ?? {});
+  const jobs = s.settings.jobs;
   const m = s.settings.message;
   return (
     <Box flexDirection="column">
@@ -42,13 +42,27 @@ export function SettingsScreen(props: { s: AppState }) {
         : <Box height={1} />}
       <Box height={1} />
       <Text bold>{SCHEDULED}</Text>
-      {jobs.length === 0
+      {jobs === null ? <Text dimColor>{" Loading..."}</Text> : jobs.length === 0
         ? (
           <Text dimColor>
             {fit(" None. Add one with 'eigen-s3 schedule add NAME --folder DIR --cron EXPR'.", w)}
           </Text>
         )
-        : jobs.map((j) => <Text key={j}>{fit(`  ${j}`, w)}</Text>)}
+        : jobs.map((j) => (
+          <Box key={j.name} flexDirection="column">
+            <Text color={j.valid ? undefined : t.c("error")}>
+              {fit(`  ${j.name}: ${j.what}`, w)}
+            </Text>
+            <Text dimColor>
+              {fit(
+                `    next ${j.nextRun ? formatDate(j.nextRun) : "-"} · last ${
+                  j.lastStatus ?? "never ran"
+                }`,
+                w,
+              )}
+            </Text>
+          </Box>
+        ))}
     </Box>
   );
 }

@@ -15,6 +15,7 @@ import type { KeyPress } from "../keys.ts";
 import type {
   BackupRequest,
   Capabilities,
+  JobRow,
   LocalEntry,
   PlanSummary,
   ProfileDraft,
@@ -117,6 +118,8 @@ export interface HistoryScreenState {
 export interface SettingsScreenState {
   form: FormState;
   message: Message | null;
+  /** Scheduled jobs (null while loading). */
+  jobs: JobRow[] | null;
 }
 
 /** Work for the app to do outside the reducer. */
@@ -138,6 +141,7 @@ export type Effect =
   }
   | { kind: "list-local"; path: string; reqId: number }
   | { kind: "load-history" }
+  | { kind: "load-jobs" }
   | { kind: "plan"; job: JobKind; planId: number; request: BackupRequest | RestoreRequest }
   | { kind: "run"; job: JobKind; planId: number }
   | { kind: "discard"; job: JobKind; planId: number }
@@ -163,6 +167,7 @@ export type Action =
   | { type: "local-failed"; reqId: number; message: string }
   | { type: "history-loaded"; records: HistoryRecord[] }
   | { type: "defaults-saved"; config: ConfigFile }
+  | { type: "jobs-loaded"; jobs: JobRow[] }
   | { type: "plan-ready"; job: JobKind; planId: number; summary: PlanSummary }
   | { type: "plan-failed"; job: JobKind; planId: number; message: string }
   | { type: "run-plan"; job: JobKind }

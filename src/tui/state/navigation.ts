@@ -7,7 +7,7 @@
 
 import type { Scope } from "../keymap.ts";
 import type { Capabilities } from "../services.ts";
-import type { AppState, ScreenId } from "./app_state.ts";
+import { type AppState, type ScreenId, withEffect } from "./app_state.ts";
 import { backupFields, initialBackupForm } from "./backup_screen.ts";
 import { configFields, configScreenFor } from "./config_screen.ts";
 import { focusedField, scopesForField } from "./form.ts";
@@ -58,7 +58,7 @@ export function initialState(opts: {
     backup: { form: initialBackupForm(), transfer: IDLE_TRANSFER },
     restore: { form: initialRestoreForm(), tree: null, transfer: IDLE_TRANSFER },
     history: { records: [], cursor: 0, loading: false, error: null },
-    settings: { form: settingsForm(undefined), message: null },
+    settings: { form: settingsForm(undefined), message: null, jobs: null },
     effects: [{ kind: "load-config", select: null, message: null, id: 1 }],
     nextId: 2,
     exit: null,
@@ -95,7 +95,13 @@ export function goScreen(s: AppState, screen: ScreenId): AppState {
   if (screen === "history") next = loadHistory(next);
   if (screen === "restore") next = ensureTree(next);
   if (screen === "settings") {
-    next = { ...next, settings: { form: settingsForm(next.config?.defaults), message: null } };
+    next = withEffect(
+      {
+        ...next,
+        settings: { form: settingsForm(next.config?.defaults), message: null, jobs: null },
+      },
+      { kind: "load-jobs" },
+    );
   }
   if (screen === "config" && next.configScreen.mode === "edit" && next.profile === null) {
     next = { ...next, configScreen: configScreenFor(null, undefined) };

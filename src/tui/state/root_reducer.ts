@@ -234,10 +234,13 @@ export function reduce(s: AppState, a: Action): AppState {
         ...s,
         config: a.config,
         settings: {
+          ...s.settings,
           form: { ...settingsForm(a.config.defaults), focus: "save" },
           message: { text: "Defaults saved.", tone: "ok" },
         },
       };
+    case "jobs-loaded":
+      return { ...s, settings: { ...s.settings, jobs: a.jobs } };
     case "passphrase-request":
       return {
         ...s,

@@ -164,6 +164,16 @@ export class FakeServices implements TuiServices {
     return "/home/me";
   }
 
+  jobs() {
+    return Promise.resolve([{
+      name: "nightly",
+      what: "0 2 * * * · /home/me/Photos -> Photos",
+      nextRun: "2026-11-25T02:00:00.000Z",
+      lastStatus: "success",
+      valid: true,
+    }]);
+  }
+
   history(): Promise<HistoryRecord[]> {
     return Promise.resolve(this.records);
   }
