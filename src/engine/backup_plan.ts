@@ -9,7 +9,9 @@
  * doubt: the executor hashes the file and asks {@link needsTransfer} again), `delete` (only in
  * the bucket, with --delete), `keep` (only in the bucket, kept), `ignore` (a remote key that no
  * local path can map to: left alone), `error` (unreadable local entry: its remote copies are
- * kept).
+ * kept). Only objects whose path is really gone are deleted: the copies of an unreadable entry,
+ * of a link or special file that stands where a file or folder was, and of a folder that
+ * vanished during the walk are kept.
  *
  * @module
  */
@@ -101,7 +103,7 @@ export async function* planBackup(
     return r.done ? undefined : r.value;
   };
   const keyOf = (e: LocalEntry) =>
-    e.kind === "error" && e.isDir
+    e.kind !== "file" && e.isDir
       ? `${prefix}${e.relPath === "" ? "" : `${e.relPath}/`}`
       : `${prefix}${e.relPath}`;
   const remoteOnly = (o: RemoteObject, reason?: string): PlanItem => ({
@@ -115,13 +117,20 @@ export async function* planBackup(
 
   let l = await nextLocal();
   let r = await nextRemote();
-  let protectedPrefix: string | undefined;
+  // Key prefixes whose objects are kept, with why. Keys under a prefix are contiguous in the
+  // listing, so a prefix is dropped once the listing is past it.
+  let kept: Array<{ prefix: string; reason: string }> = [];
   while (l !== undefined || r !== undefined) {
     yield* pending.splice(0);
-    if (r && protectedPrefix !== undefined && r.key.startsWith(protectedPrefix)) {
-      yield remoteOnly(r, "kept: the local folder could not be read");
-      r = await nextRemote();
-      continue;
+    if (r && kept.length > 0) {
+      const key = r.key;
+      kept = kept.filter((k) => key.startsWith(k.prefix) || compareKeys(key, k.prefix) < 0);
+      const hit = kept.find((k) => key.startsWith(k.prefix));
+      if (hit) {
+        yield remoteOnly(r, hit.reason);
+        r = await nextRemote();
+        continue;
+      }
     }
     const lkey = l ? keyOf(l) : "";
     const c = l === undefined ? 1 : r === undefined ? -1 : compareKeys(lkey, r.key);
@@ -133,7 +142,9 @@ export async function* planBackup(
     const entry = l!;
     const match = c === 0 ? r : undefined;
     if (entry.kind === "error") {
-      if (entry.isDir) protectedPrefix = lkey;
+      if (entry.isDir) {
+        kept.push({ prefix: lkey, reason: "kept: the local folder could not be read" });
+      }
       yield {
         action: "error",
         key: lkey,
@@ -144,13 +155,20 @@ export async function* planBackup(
       };
       if (match) r = await nextRemote(); // an unreadable file's copy is kept
     } else if (entry.kind === "skipped") {
+      // A link may stand for a folder: what was backed up under its name is kept too.
+      const reason = entry.isDir
+        ? `kept: '${entry.relPath}': ${entry.reason}`
+        : `kept: '${entry.relPath}' is not a regular file now (${entry.reason})`;
+      kept.push({ prefix: entry.isDir ? lkey : `${lkey}/`, reason });
       yield {
         action: "skip",
         key: lkey,
         relPath: entry.relPath,
         reason: entry.reason,
         path: entry.path,
+        ...(match ? { remote: match } : {}),
       };
+      if (match) r = await nextRemote(); // the object at the link's own name is kept
     } else {
       yield fileItem(entry, lkey, match, manifest.get(lkey), options);
       if (match) r = await nextRemote();

@@ -7,7 +7,8 @@
  * Rules: names are NFC-normalised for keys but read from their real (possibly NFD) path;
  * hidden files and folders (leading ".") are skipped unless `includeHidden`; `--exclude`
  * patterns prune files and whole folders; symbolic links are never followed (reported as
- * skipped, so loops are impossible); FIFOs, sockets and devices are skipped with a reason;
+ * skipped, so loops are impossible); FIFOs, sockets and devices are skipped with a reason, and
+ * so is a folder that vanishes between being listed and being read (a drive unplugged mid-run);
  * unreadable folders, names that are not valid UTF-8 and names that collide after Unicode
  * normalisation are reported as errors and the walk goes on.
  *
@@ -35,12 +36,17 @@ export interface LocalFile {
   ino: number | null;
 }
 
-/** Something the walk passed over on purpose (symlink, FIFO, socket, device). */
+/**
+ * Something the walk passed over (symlink, FIFO, socket, device, a folder that vanished): it
+ * is there, or was a moment ago, so its remote copies are kept.
+ */
 export interface LocalSkip {
   kind: "skipped";
   relPath: string;
   path: string;
   reason: string;
+  /** True for a folder (everything under `relPath + "/"` is affected). */
+  isDir?: boolean;
 }
 
 /** Something the walk could not read: it is reported, and protects its remote copies. */
@@ -131,7 +137,16 @@ async function* walkInto(
   try {
     items = readFolder(dir);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound && relDir !== "") return; // vanished meanwhile
+    if (e instanceof Deno.errors.NotFound && relDir !== "") {
+      yield {
+        kind: "skipped",
+        relPath: relDir,
+        path: dir,
+        isDir: true,
+        reason: "the folder vanished while the backup ran",
+      };
+      return;
+    }
     yield {
       kind: "error",
       relPath: relDir,

@@ -114,7 +114,8 @@ const cases: Case[] = [
     want: ["skip p/a-b", "skip p/a.txt", "skip p/a/z", "skip p/a0"],
   },
   {
-    name: "symlinks and specials are skipped; their keys are not matched",
+    name:
+      "a link or special file where a file or folder was keeps their objects, even with --delete",
     local: [
       {
         kind: "skipped",
@@ -122,10 +123,41 @@ const cases: Case[] = [
         path: "/src/link",
         reason: "symbolic link (not followed)",
       },
+      file("link-b"),
+      { kind: "skipped", relPath: "pipe", path: "/src/pipe", reason: "named pipe (FIFO)" },
     ],
-    remote: [obj("p/link")],
+    remote: [obj("p/link"), obj("p/link-b"), obj("p/link/x"), obj("p/link/y/z"), obj("p/pipe")],
+    rows: [row("p/link-b")],
     options: { delete: true },
-    want: ["skip p/link symbolic link (not followed)", "delete p/link not in the local folder"],
+    want: [
+      "skip p/link symbolic link (not followed)",
+      "skip p/link-b",
+      "keep p/link/x kept: 'link' is not a regular file now (symbolic link (not followed))",
+      "keep p/link/y/z",
+      "skip p/pipe named pipe (FIFO)",
+    ],
+  },
+  {
+    name: "a folder that vanished during the walk keeps its objects, even with --delete",
+    local: [
+      file("a"),
+      {
+        kind: "skipped",
+        relPath: "d",
+        path: "/src/d",
+        isDir: true,
+        reason: "the folder vanished while the backup ran",
+      },
+    ],
+    remote: [obj("p/a"), obj("p/d/x"), obj("p/d0")],
+    rows: [row("p/a")],
+    options: { delete: true },
+    want: [
+      "skip p/a",
+      "skip p/d/ the folder vanished while the backup ran",
+      "keep p/d/x kept: 'd': the folder vanished while the backup ran",
+      "delete p/d0 not in the local folder",
+    ],
   },
   {
     name: "an unreadable file keeps its object, even with --delete",

@@ -119,3 +119,24 @@ Deno.test("walk: an empty folder yields nothing; deep paths are fine", async () 
     await dir.cleanup();
   }
 });
+
+Deno.test("walk: a folder that vanishes before it is read is a skipped folder entry", async () => {
+  const dir = await tempDir();
+  try {
+    for (const f of ["a", "b/x", "c/y", "c/z/w", "d"]) await writeFile(join(dir.path, f), f);
+    const seen: LocalEntry[] = [];
+    for await (const e of walkFolder(dir.path)) {
+      seen.push(e);
+      if (e.relPath === "b/x") await Deno.remove(join(dir.path, "c"), { recursive: true });
+    }
+    assertEquals(seen.map(line), [
+      "file a",
+      "file b/x",
+      "skipped c: the folder vanished while the backup ran",
+      "file d",
+    ]);
+    assertEquals(seen[2]!.kind === "skipped" && seen[2]!.isDir, true);
+  } finally {
+    await dir.cleanup();
+  }
+});

@@ -24,6 +24,8 @@ export interface RequestInfo {
   fault?: FaultAction;
   /** Request headers (lower-case names). */
   headers: Record<string, string | string[] | undefined>;
+  /** The object key (decoded; path-style addressing), "" for bucket and service requests. */
+  key: string;
 }
 
 /** What a fault does. */
@@ -129,6 +131,18 @@ export function classify(method: string, url: string): string {
   return method;
 }
 
+/** The decoded object key of a path-style request URL ("" for bucket and service requests). */
+export function objectKey(url: string): string {
+  const path = new URL(url, "http://x").pathname;
+  const slash = path.indexOf("/", 1);
+  if (slash < 0) return "";
+  try {
+    return decodeURIComponent(path.slice(slash + 1));
+  } catch {
+    return path.slice(slash + 1);
+  }
+}
+
 /** A small seeded PRNG (mulberry32) so fault patterns repeat run to run. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -176,6 +190,7 @@ export async function startS3Proxy(
       path: req.url ?? "/",
       op: classify(req.method ?? "GET", req.url ?? "/"),
       headers: req.headers,
+      key: objectKey(req.url ?? "/"),
     };
     requests.push(info);
     const rule = pick(info);
