@@ -185,9 +185,7 @@ export async function multipartUpload(
       throw new EngineError("UploadFailed", `The server returned no UploadId for '${key}'.`);
     }
     uploadId = created.UploadId;
-    lostCreates.delete(lostKey);
-    const windowMs = performance.now() - createStarted;
-    await abortLostCreates(client, bucket, key, uploadId, windowMs, signal);
+    // Recorded first, so a crash from here on leaves an upload the next run resumes or aborts.
     records?.save({
       target: req.target,
       key,
@@ -198,6 +196,9 @@ export async function multipartUpload(
       md5_hex: md5.hex,
       created_at: new Date().toISOString(),
     });
+    lostCreates.delete(lostKey);
+    const windowMs = performance.now() - createStarted;
+    await abortLostCreates(client, bucket, key, uploadId, windowMs, signal);
   }
 
   const slots = req.slots ?? new Semaphore(4);
