@@ -10,6 +10,7 @@ import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
@@ -108,12 +109,15 @@ export async function dropBucket(client: S3Client, bucket: string): Promise<void
     }
     if (objects.length === 0) break;
     for (let i = 0; i < objects.length; i += 1000) {
-      await client.send(
-        new DeleteObjectsCommand({
-          Bucket: bucket,
-          Delete: { Objects: objects.slice(i, i + 1000) },
-        }),
-      );
+      const batch = objects.slice(i, i + 1000);
+      try {
+        await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch } }));
+      } catch {
+        // A key XML cannot carry (control characters) spoils the batch: one by one, in the URL.
+        for (const o of batch) {
+          await client.send(new DeleteObjectCommand({ Bucket: bucket, ...o }));
+        }
+      }
     }
   }
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
