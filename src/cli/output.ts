@@ -12,6 +12,18 @@ import { ProgressLine } from "./progress_line.ts";
 
 const encoder = new TextEncoder();
 
+/**
+ * Human text with terminal control characters shown as `\xNN` (tab and newline kept): object
+ * keys and file names may hold ESC or CR, which must never reach a terminal raw.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
 function writeSync(stream: { writeSync(p: Uint8Array): number }, text: string): void {
   const bytes = encoder.encode(text);
   let off = 0;
@@ -48,14 +60,14 @@ export class Output {
   print(text: string): void {
     if (this.options.json) return;
     this.#line?.clear();
-    writeSync(Deno.stdout, text.endsWith("\n") ? text : text + "\n");
+    writeSync(Deno.stdout, terminalSafe(text.endsWith("\n") ? text : text + "\n"));
   }
 
   /** A one-line message to stderr (suppressed by --quiet). */
   notice(text: string): void {
     if (this.options.quiet) return;
     this.#line?.clear();
-    writeSync(Deno.stderr, text + "\n");
+    writeSync(Deno.stderr, terminalSafe(text) + "\n");
   }
 
   /** A detail shown only with --verbose. */
@@ -72,7 +84,7 @@ export class Output {
       writeSync(Deno.stdout, JSON.stringify({ event: "progress", ...p }) + "\n");
       return;
     }
-    this.#line?.update(p, final);
+    this.#line?.update({ ...p, file_name: terminalSafe(p.file_name) }, final);
   }
 
   /** Routes engine events: progress to {@link progress}, the rest to messages. */
@@ -99,7 +111,7 @@ export class Output {
       return;
     }
     const text = human();
-    if (text !== "") writeSync(Deno.stdout, text.endsWith("\n") ? text : text + "\n");
+    if (text !== "") writeSync(Deno.stdout, terminalSafe(text.endsWith("\n") ? text : text + "\n"));
   }
 
   /** The command's error: NDJSON error line, or "eigen-s3: message" on stderr. */
@@ -112,7 +124,7 @@ export class Output {
       );
       return;
     }
-    writeSync(Deno.stderr, `eigen-s3: ${err.message}\n`);
+    writeSync(Deno.stderr, `eigen-s3: ${terminalSafe(err.message)}\n`);
   }
 
   /** Clears the progress line (before exiting). */
