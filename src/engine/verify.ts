@@ -24,7 +24,8 @@ import {
 import { excludeMatcher } from "./exclude.ts";
 import { compareKeys } from "./keys.ts";
 import { iterateObjects, type RemoteObject } from "./listing.ts";
-import { isHiddenPath, type LocalFile, walkFolder } from "./walk.ts";
+import { type LocalFile, walkFolder } from "./walk.ts";
+import { remoteFilter } from "./backup_plan.ts";
 import { Semaphore } from "./semaphore.ts";
 import { toEngineError } from "./sdk_errors.ts";
 import type { History, RunStatus } from "./history.ts";
@@ -88,13 +89,25 @@ interface RemoteRel extends RemoteObject {
   rel: string;
 }
 
-async function* remoteFiles(opts: VerifyOptions): AsyncGenerator<RemoteRel> {
+/**
+ * The objects under the prefix that take part, by backup's own rules (folder markers, hidden
+ * and excluded keys left out). A key no local path can map to ('..', '.' or empty parts, not
+ * NFC) is passed to `unmappable` with the reason.
+ */
+async function* remoteFiles(
+  opts: VerifyOptions,
+  unmappable: (item: VerifyItem) => void,
+): AsyncGenerator<RemoteRel> {
   const exclude = excludeMatcher(opts.exclude ?? []);
+  const rules = { keyPrefix: opts.keyPrefix, includeHidden: opts.includeHidden, exclude };
   for await (const o of iterateObjects(opts.client, opts.bucket, opts.keyPrefix, opts.signal)) {
     const rel = o.key.slice(opts.keyPrefix.length);
-    if (rel === "" || rel.endsWith("/")) continue; // folder markers
-    if (!opts.includeHidden && isHiddenPath(rel)) continue;
-    if (exclude.excludes(rel)) continue;
+    const why = remoteFilter(rel, rules);
+    if (why === "") continue;
+    if (why !== undefined) {
+      unmappable({ path: rel, key: o.key, reason: why });
+      continue;
+    }
     yield { ...o, rel };
   }
 }
@@ -222,7 +235,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
         }
       }
     };
-    const remote = remoteFiles(opts);
+    const remote = remoteFiles(opts, (item) => report.missing_local.push(item));
     const nextRemote = async () => (await remote.next()).value as RemoteRel | undefined;
     let l = await nextLocal();
     let r = await nextRemote();
