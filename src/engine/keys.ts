@@ -31,6 +31,15 @@ export function fullKey(pathPrefix: string, key: string): string {
   return pathPrefix ? `${pathPrefix}${k}` : k;
 }
 
+/**
+ * The full key of a user-given key that names an existing object (get, rm): exactly as typed,
+ * after the path prefix. Normalising it (NFC, leading slashes) could name another object: `rm
+ * /a` must never delete `a`, nor `rm` of an NFD name its NFC twin.
+ */
+export function existingKey(pathPrefix: string, key: string): string {
+  return `${pathPrefix}${key}`;
+}
+
 /** Strips the profile's path prefix from a full key (keys shown to users are relative to it). */
 export function displayKey(pathPrefix: string, key: string): string {
   return pathPrefix && key.startsWith(pathPrefix) ? key.slice(pathPrefix.length) : key;

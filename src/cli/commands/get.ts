@@ -11,7 +11,7 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/errors.ts";
 import { toEngineError } from "../../engine/sdk_errors.ts";
-import { fullKey } from "../../engine/keys.ts";
+import { existingKey } from "../../engine/keys.ts";
 import { downloadFile } from "../../engine/download.ts";
 import { sqliteDownloadRecords } from "../../engine/download_records.ts";
 import { newOperationId, progressPayload } from "../../engine/events.ts";
@@ -37,6 +37,17 @@ async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
   }
 }
 
+/** `name` when it can be a file name here (at most 255 bytes of UTF-8). */
+function checkedName(name: string, key: string): string {
+  if (new TextEncoder().encode(name).length > 255) {
+    throw new EngineError(
+      "UsageError",
+      `The last part of '${key}' is longer than 255 bytes, too long for a file name: give the file to write as LOCAL_PATH.`,
+    );
+  }
+  return name;
+}
+
 /** Where `key` goes: LOCAL_PATH, or inside it when it is a folder, or ./<name>. */
 export async function destinationFor(key: string, localPath: string | undefined): Promise<string> {
   const name = basename(key);
@@ -46,13 +57,20 @@ export async function destinationFor(key: string, localPath: string | undefined)
       `'${key}' looks like a folder, not an object: use 'eigen-s3 restore' for folders.`,
     );
   }
-  if (localPath === undefined) return name;
+  if (name === "." || name === "..") {
+    // Joined to a path, "." and ".." name folders: the download would land outside LOCAL_PATH.
+    throw new EngineError(
+      "UsageError",
+      `'${key}' ends in '${name}', which cannot be a file name: give the file to write as LOCAL_PATH.`,
+    );
+  }
+  if (localPath === undefined) return checkedName(name, key);
   const st = await statOrNull(localPath);
   if (st?.isDirectory || localPath.endsWith("/")) {
     if (!st) {
       throw new EngineError("UsageError", `Folder '${localPath}' does not exist: create it first.`);
     }
-    return join(localPath, name);
+    return join(localPath, checkedName(name, key));
   }
   const parent = await statOrNull(dirname(localPath));
   if (!parent?.isDirectory) {
@@ -74,7 +92,7 @@ export default async function get(
   const dest = await destinationFor(userKey, args[1] === undefined ? undefined : String(args[1]));
   const s3 = await connect(ctx);
   const { bucket, pathPrefix, endpoint } = s3.settings;
-  const key = fullKey(pathPrefix, userKey);
+  const key = existingKey(pathPrefix, userKey);
   const versionId = opts.versionId as string | undefined;
   const errCtx = {
     action: `download of '${userKey}'`,

@@ -9,7 +9,7 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { CliContext } from "../context.ts";
 import { EngineError, EXIT_PARTIAL } from "../../engine/errors.ts";
 import { toEngineError } from "../../engine/sdk_errors.ts";
-import { displayKey, fullKey } from "../../engine/keys.ts";
+import { displayKey, existingKey } from "../../engine/keys.ts";
 import { deleteKeys } from "../../engine/delete.ts";
 import { Semaphore } from "../../engine/semaphore.ts";
 import { connect } from "./common.ts";
@@ -35,7 +35,7 @@ export default async function rm(ctx: CliContext, args: unknown[]): Promise<numb
   const slots = new Semaphore(8);
   await Promise.all(userKeys.map((k) =>
     slots.run(async () => {
-      const key = fullKey(pathPrefix, k);
+      const key = existingKey(pathPrefix, k);
       try {
         await s3.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
           abortSignal: ctx.signal,
