@@ -4,6 +4,7 @@
  * @module
  */
 
+import { Readable } from "node:stream";
 import { throwIfAborted } from "./errors.ts";
 
 /** Limits the combined rate of every transfer that takes bytes from it. */
@@ -36,14 +37,16 @@ export class BandwidthLimiter {
         this.#tokens + ((now - this.#last) / 1000) * this.bytesPerSecond,
       );
       this.#last = now;
-      const grant = Math.min(need, this.#tokens);
-      if (grant > 0) {
-        this.#tokens -= grant;
-        need -= grant;
+      // Grant whole pieces (up to a burst) and sleep until one is earned: granting the few bytes
+      // earned since the last pass would spin the event loop without ever yielding.
+      const want = Math.min(need, this.#burst);
+      if (this.#tokens >= want) {
+        this.#tokens -= want;
+        need -= want;
         continue;
       }
-      const waitMs = Math.min(250, (Math.min(need, this.#burst) / this.bytesPerSecond) * 1000);
-      await sleep(Math.max(1, waitMs), signal);
+      const waitMs = ((want - this.#tokens) / this.bytesPerSecond) * 1000;
+      await sleep(Math.min(250, Math.max(1, waitMs)), signal);
     }
   }
 }
@@ -64,7 +67,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Splits `bytes` into chunks paced by `limiter` (for paced request bodies). */
+/** Splits `bytes` into chunks paced by `limiter`; ends early (without throwing) on abort. */
 export async function* paced(
   bytes: Uint8Array,
   limiter: BandwidthLimiter,
@@ -73,7 +76,27 @@ export async function* paced(
 ): AsyncGenerator<Uint8Array> {
   for (let off = 0; off < bytes.length; off += chunk) {
     const piece = bytes.subarray(off, Math.min(bytes.length, off + chunk));
-    await limiter.take(piece.length, signal);
+    try {
+      await limiter.take(piece.length, signal);
+    } catch (e) {
+      // The request is being aborted by the same signal: the short body never completes it.
+      if (signal?.aborted) return;
+      throw e;
+    }
     yield piece;
   }
+}
+
+/**
+ * A request body that sends `bytes` at the limiter's pace. Once the request is aborted nobody
+ * reads the stream any more, so it must not raise an unhandled error then.
+ */
+export function pacedBody(
+  bytes: Uint8Array,
+  limiter: BandwidthLimiter,
+  signal?: AbortSignal,
+): Readable {
+  const body = Readable.from(paced(bytes, limiter, signal), { objectMode: false });
+  body.on("error", () => {});
+  return body;
 }

@@ -17,12 +17,12 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { Readable } from "node:stream";
-import { paced } from "./bandwidth.ts";
+import { pacedBody } from "./bandwidth.ts";
 import { EngineError, throwIfAborted } from "./errors.ts";
 import { type Md5, md5Bytes, md5File, readRange } from "./hashing.ts";
 import { unquoteEtag } from "./object_meta.ts";
 import { Semaphore } from "./semaphore.ts";
+import { TRANSFER_BUFFERS } from "./buffer_pool.ts";
 import {
   assertUnchanged,
   changedError,
@@ -220,13 +220,14 @@ export async function multipartUpload(
     const offset = (n - 1) * partSize;
     const length = Math.min(partSize, req.size - offset);
     const task = (async () => {
+      let buf: Uint8Array | undefined;
       try {
         throwIfAborted(signal);
-        const buf = new Uint8Array(length);
+        buf = TRANSFER_BUFFERS.take(length);
         let off = 0;
         const got = await reader.run(() =>
           readRange(file, offset, length, (c) => {
-            buf.set(c, off);
+            buf!.set(c, off);
             off += c.length;
           }, signal)
         );
@@ -239,7 +240,7 @@ export async function multipartUpload(
           req.onBytes?.(length);
           return;
         }
-        const body = req.limiter ? Readable.from(paced(buf, req.limiter, signal)) : buf;
+        const body = req.limiter ? pacedBody(buf, req.limiter, signal) : buf;
         const out = await client.send(
           new UploadPartCommand({
             Bucket: bucket,
@@ -257,6 +258,7 @@ export async function multipartUpload(
       } catch (e) {
         failure ??= e;
       } finally {
+        if (buf) TRANSFER_BUFFERS.give(buf);
         slots.release();
       }
     })();

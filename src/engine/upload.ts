@@ -6,13 +6,13 @@
  * @module
  */
 
-import { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { paced } from "./bandwidth.ts";
+import { pacedBody } from "./bandwidth.ts";
 import { throwIfAborted } from "./errors.ts";
 import { md5Bytes, readRange } from "./hashing.ts";
 import { unquoteEtag } from "./object_meta.ts";
 import { Semaphore } from "./semaphore.ts";
+import { TRANSFER_BUFFERS } from "./buffer_pool.ts";
 import { multipartUpload } from "./multipart.ts";
 import {
   assertUnchanged,
@@ -25,10 +25,14 @@ import {
 
 export * from "./upload_request.ts";
 
-/** Reads exactly `size` bytes of `path`; a shorter or longer file means it changed. */
-async function readExactly(path: string, size: number, signal?: AbortSignal): Promise<Uint8Array> {
+/** Reads exactly `size` bytes of `path` into `out`; a shorter or longer file means it changed. */
+async function readExactly(
+  path: string,
+  out: Uint8Array,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const size = out.length;
   using file = await Deno.open(path, { read: true });
-  const out = new Uint8Array(size);
   let off = 0;
   await readRange(file, 0, size + 1, (chunk) => {
     if (off + chunk.length > size) throw changedError(path);
@@ -50,30 +54,41 @@ export async function uploadFile(req: UploadRequest): Promise<UploadOutcome> {
   }
   const slots = req.slots ?? new Semaphore(1);
   return await slots.run(async () => {
-    const bytes = await readExactly(req.path, req.size, req.signal);
-    const md5 = md5Bytes(bytes);
-    if (req.md5 && req.md5.hex !== md5.hex) throw changedError(req.path);
-    await assertUnchanged(req.path, req.size, req.mtimeMs);
-    const body = req.limiter && bytes.length > 0
-      ? Readable.from(paced(bytes, req.limiter, req.signal))
-      : bytes;
-    const out = await req.client.send(
-      new PutObjectCommand({
-        ...objectFields(req, md5),
-        Body: body,
-        ContentLength: bytes.length,
-        ContentMD5: md5.base64,
-      }),
-      { abortSignal: req.signal },
-    );
-    req.onBytes?.(bytes.length);
-    return {
-      etag: unquoteEtag(out.ETag),
-      bytes: bytes.length,
-      md5,
-      multipart: false,
-      resumedParts: 0,
-      durationMs: Math.round(performance.now() - started),
-    };
+    const bytes = TRANSFER_BUFFERS.take(req.size);
+    try {
+      await readExactly(req.path, bytes, req.signal);
+      return await putBytes(req, bytes, started);
+    } finally {
+      TRANSFER_BUFFERS.give(bytes);
+    }
   }, req.signal);
+}
+
+async function putBytes(
+  req: UploadRequest,
+  bytes: Uint8Array,
+  started: number,
+): Promise<UploadOutcome> {
+  const md5 = md5Bytes(bytes);
+  if (req.md5 && req.md5.hex !== md5.hex) throw changedError(req.path);
+  await assertUnchanged(req.path, req.size, req.mtimeMs);
+  const body = req.limiter && bytes.length > 0 ? pacedBody(bytes, req.limiter, req.signal) : bytes;
+  const out = await req.client.send(
+    new PutObjectCommand({
+      ...objectFields(req, md5),
+      Body: body,
+      ContentLength: bytes.length,
+      ContentMD5: md5.base64,
+    }),
+    { abortSignal: req.signal },
+  );
+  req.onBytes?.(bytes.length);
+  return {
+    etag: unquoteEtag(out.ETag),
+    bytes: bytes.length,
+    md5,
+    multipart: false,
+    resumedParts: 0,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
