@@ -16,6 +16,9 @@ import { md5Bytes, md5Stream, readRange } from "./hashing.ts";
 import { knownMd5, META_MTIME, parseMtime, unquoteEtag } from "./object_meta.ts";
 import type { DownloadRecords } from "./download_records.ts";
 
+/** Objects larger than this get a resume record while they download. */
+export const RESUME_RECORD_MIN_BYTES = 1024 * 1024;
+
 /** Suffix of partial downloads. */
 export const PART_SUFFIX = ".eigen-part";
 
@@ -111,7 +114,7 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
   throwIfAborted(req.signal);
   const part = partPathFor(req.dest);
   const partInfo = await lstatOrNull(part);
-  const rec = req.records?.find(part);
+  const rec = partInfo ? req.records?.find(part) : undefined;
   let offset = 0;
   if (partInfo) {
     const resumable = partInfo.isFile && rec && rec.target === req.target && rec.key === req.key &&
@@ -141,13 +144,19 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
   }
   const etag = unquoteEtag(out.ETag);
   const total = totalSize(out, offset);
-  req.records?.save({
-    part_path: part,
-    target: req.target,
-    key: req.key,
-    etag,
-    version_id: req.versionId ?? "",
-  });
+  // A record lets a later run resume this part with a Range request. Small objects are simply
+  // downloaded again (a part without a record is discarded), which spares two database writes
+  // per file on restores of many small files.
+  const recorded = offset > 0 || total > RESUME_RECORD_MIN_BYTES;
+  if (recorded) {
+    req.records?.save({
+      part_path: part,
+      target: req.target,
+      key: req.key,
+      etag,
+      version_id: req.versionId ?? "",
+    });
+  }
 
   const hash = md5Stream();
   const file = await Deno.open(
@@ -191,7 +200,7 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
   const actual = hash.finish().hex;
   if (expected && expected !== actual) {
     await removeIfExists(part);
-    req.records?.remove(part);
+    if (recorded) req.records?.remove(part);
     throw new EngineError(
       "DownloadFailed",
       `Download of '${req.key}' is corrupt (MD5 ${actual}, expected ${expected}): it was discarded; run again.`,
@@ -201,7 +210,7 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
   const mtimeMs = parseMtime(out.Metadata?.[META_MTIME]) ?? out.LastModified?.getTime();
   if (mtimeMs !== undefined) await Deno.utime(part, new Date(), new Date(mtimeMs));
   await Deno.rename(part, req.dest);
-  req.records?.remove(part);
+  if (recorded || rec) req.records?.remove(part);
   const outcome: DownloadOutcome = {
     bytes: written,
     etag,

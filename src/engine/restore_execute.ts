@@ -110,6 +110,7 @@ export async function downloadPlanned(
   const total = items.reduce((n, it) => n + it.size, 0);
   const files = { done: 0, total: items.length };
   const records = opts.records ?? memoryDownloadRecords();
+  const verified = new Set<string>();
   let done = 0;
   const tick = (name: string) =>
     run.sink({ type: "progress", progress: progressPayload(run.op, name, done, total, files) });
@@ -119,7 +120,7 @@ export async function downloadPlanned(
     let mine = 0;
     for (let attempt = 1;; attempt++) {
       try {
-        const dest = await prepareDestination(root, path.split("/"));
+        const dest = await prepareDestination(root, path.split("/"), verified);
         const outcome = await downloadFile({
           client: opts.client,
           target: opts.target,

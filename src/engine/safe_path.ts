@@ -14,7 +14,7 @@
  * @module
  */
 
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { EngineError } from "./errors.ts";
 import { PART_SUFFIX } from "./download.ts";
 
@@ -114,8 +114,9 @@ async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
 /** Joins `segments` under `root` and checks the result really is inside `root`. */
 export function joinInside(root: string, segments: readonly string[]): string {
   const path = join(root, ...segments);
-  const rel = relative(resolve(root), resolve(path));
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || resolve(rel) === rel) {
+  const base = isAbsolute(root) ? root : resolve(root);
+  const rel = relative(base, isAbsolute(path) ? path : resolve(path));
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new EngineError("UnsafeOperation", `Refusing to write outside ${root}: '${path}'.`);
   }
   return path;
@@ -179,25 +180,30 @@ export class TargetInspector {
 /**
  * Creates the parent folders of `root/segments...` one level at a time (mode 0755 before the
  * umask), refusing when a component is a symlink or not a folder. Returns the final path.
- * Safe to call concurrently for paths that share parents.
+ * Safe to call concurrently for paths that share parents. `verified` remembers, for one run,
+ * the folders already checked or created, so each is inspected once.
  */
 export async function prepareDestination(
   root: string,
   segments: readonly string[],
+  verified?: Set<string>,
 ): Promise<string> {
   let dir = root;
   for (let i = 0; i < segments.length - 1; i++) {
     dir = join(dir, segments[i]!);
+    if (verified?.has(dir)) continue;
     const st = await lstatOrNull(dir);
     if (st === null) {
       try {
         await Deno.mkdir(dir, { mode: 0o755 });
+        verified?.add(dir);
         continue;
       } catch (e) {
         if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
       }
     }
     const now = st ?? await Deno.lstat(dir);
+    if (!now.isSymlink && now.isDirectory) verified?.add(dir);
     if (now.isSymlink || !now.isDirectory) {
       const rel = segments.slice(0, i + 1).join("/");
       throw new EngineError(
