@@ -32,7 +32,8 @@ import { toEngineError } from "./sdk_errors.ts";
 import { Semaphore } from "./semaphore.ts";
 import { TaskPool } from "./task_pool.ts";
 import { MULTIPART_THRESHOLD, type UploadSettings } from "./upload.ts";
-import { needsTransfer, type TransferDecision } from "./needs_transfer.ts";
+import { needsTransfer, rowMatchesRemote, type TransferDecision } from "./needs_transfer.ts";
+import { canRefreshMtime, refreshMtime } from "./refresh_mtime.ts";
 import type { LocalFile } from "./walk.ts";
 
 /** Errors after which the rest of the run cannot succeed either. */
@@ -209,11 +210,41 @@ export class BackupRun {
       d = needsTransfer({ ...facts, remoteMd5 });
     }
     if (d.verdict === "skip") {
-      if (d.refreshRow && !this.cfg.dryRun && item.remote) {
-        const row = manifestRow(local, item.key, md5.hex, item.remote.etag, hashStartedAt);
+      let reason = d.reason;
+      let etag = item.remote?.etag;
+      // Same bytes, new mtime, and the manifest says the object still carries the old one.
+      const staleMtime = item.remote && item.row && rowMatchesRemote(item.row, item.remote) &&
+        item.row.mtime_ms !== local.mtimeMs && canRefreshMtime(item.remote);
+      if (staleMtime) {
+        reason = "content identical; modification time updated in the bucket";
+        if (!this.cfg.dryRun) {
+          try {
+            etag = await refreshMtime({
+              client: this.cfg.client,
+              bucket: this.cfg.bucket,
+              key: item.key,
+              remote: item.remote!,
+              path: local.path,
+              mtimeMs: local.mtimeMs,
+              md5Base64: md5.base64,
+              settings: this.cfg.upload,
+              signal: this.signal,
+            }) || etag;
+          } catch (e) {
+            return this.#fileFailed(
+              item,
+              local,
+              this.#classify(e, "updating the modification time of", item.key),
+              false,
+            );
+          }
+        }
+      }
+      if (d.refreshRow && !this.cfg.dryRun && item.remote && etag) {
+        const row = manifestRow(local, item.key, md5.hex, etag, hashStartedAt);
         this.cfg.manifest.put(row);
       }
-      return this.#skipped(item, local, d.reason);
+      return this.#skipped(item, local, reason);
     }
     await this.#scheduleUpload(item, local, d.reason, {
       key: item.key,

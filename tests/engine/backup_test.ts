@@ -541,3 +541,53 @@ Deno.test(s3Test("backup: storage class and SSE reach every upload request"), as
     await t.done();
   }
 });
+
+Deno.test(
+  s3Test(
+    "backup: a touched file (same bytes, new mtime) gets its new mtime in the bucket, no upload",
+  ),
+  async () => {
+    const t = await setup();
+    try {
+      const path = join(t.src, "photo.jpg");
+      await writeFile(path, "the same bytes");
+      await Deno.utime(path, new Date(), new Date(1_600_000_000_000));
+      assertEquals((await t.backup()).files_uploaded, 1);
+      assertEquals((await getObject(t.raw, t.bucket, "p/photo.jpg")).metadata.mtime, "1600000000");
+
+      await Deno.utime(path, new Date(), new Date(1_700_000_000_500));
+      const dry = await t.backup({ dryRun: true });
+      assertEquals(
+        dry.plan?.find((e) => e.key === "photo.jpg" || e.key.endsWith("photo.jpg"))?.reason,
+        "content identical; modification time updated in the bucket",
+      );
+      assertEquals(
+        (await getObject(t.raw, t.bucket, "p/photo.jpg")).metadata.mtime,
+        "1600000000",
+        "a dry run changes nothing",
+      );
+
+      t.proxy.clear();
+      const r = await t.backup();
+      assertEquals([r.files_uploaded, r.files_skipped], [0, 1]);
+      assertEquals(ops(t.proxy), { ListObjectsV2: 1, CopyObject: 1 });
+      const got = await getObject(t.raw, t.bucket, "p/photo.jpg");
+      assertEquals(new TextDecoder().decode(got.bytes), "the same bytes");
+      assertEquals(got.metadata.mtime, "1700000000.5");
+      assertEquals(
+        got.metadata.md5chksum,
+        md5Bytes(new TextEncoder().encode("the same bytes")).base64,
+      );
+
+      // The manifest follows the copy: the next run takes the fast path.
+      t.proxy.clear();
+      await sleep(2100);
+      assertEquals((await t.backup()).files_uploaded, 0);
+      const again = ops(t.proxy);
+      assertEquals(again.CopyObject ?? 0, 0);
+      assertEquals(again.PutObject ?? 0, 0);
+    } finally {
+      await t.done();
+    }
+  },
+);

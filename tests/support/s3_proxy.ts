@@ -92,7 +92,7 @@ export interface S3Proxy {
 }
 
 /** Names the S3 operation of a request from its method and query string. */
-export function classify(method: string, url: string): string {
+export function classify(method: string, url: string, copySource = false): string {
   const u = new URL(url, "http://x");
   const q = u.searchParams;
   const parts = u.pathname.split("/").filter((p) => p !== "");
@@ -117,7 +117,7 @@ export function classify(method: string, url: string): string {
           ? "PutBucketVersioning"
           : "CreateBucket";
       }
-      return "PutObject";
+      return copySource ? "CopyObject" : "PutObject";
     case "POST":
       if (q.has("uploads")) return "CreateMultipartUpload";
       if (q.has("uploadId")) return "CompleteMultipartUpload";
@@ -188,7 +188,11 @@ export async function startS3Proxy(
       n,
       method: req.method ?? "GET",
       path: req.url ?? "/",
-      op: classify(req.method ?? "GET", req.url ?? "/"),
+      op: classify(
+        req.method ?? "GET",
+        req.url ?? "/",
+        req.headers["x-amz-copy-source"] !== undefined,
+      ),
       headers: req.headers,
       key: objectKey(req.url ?? "/"),
     };
