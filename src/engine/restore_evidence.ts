@@ -15,7 +15,7 @@ import { needsThaw, parseRestoreHeader } from "./cold_storage.ts";
 import { joinInside, type TargetInspector } from "./safe_path.ts";
 import type { EvidenceNeed, LocalState, RestoreSource } from "./restore_plan.ts";
 import { toEngineError } from "./sdk_errors.ts";
-import { boundedEach } from "./bounded_each.ts";
+import { boundedEach } from "./task_pool.ts";
 
 /** Where evidence is gathered from. */
 export interface EvidenceContext {

@@ -16,7 +16,7 @@ import { prepareDestination } from "./safe_path.ts";
 import type { RestorePlanItem } from "./restore_plan.ts";
 import type { RestoreError, RestoreReport } from "./restore_report.ts";
 import type { RestoreOptions } from "./restore.ts";
-import { boundedEach } from "./bounded_each.ts";
+import { boundedEach } from "./task_pool.ts";
 
 /** Attempts per file for transient failures (the SDK retries each request on its own too). */
 export const DOWNLOAD_ATTEMPTS = 3;

@@ -1,6 +1,7 @@
 /**
- * A bounded pool of concurrent tasks with back-pressure: `submit` waits while the pool is full,
- * so a producer (the plan) never runs ahead of its workers by more than the pool size.
+ * Bounded concurrency: a pool of tasks with back-pressure (`submit` waits while the pool is
+ * full, so a producer such as the backup plan never runs ahead of its workers by more than the
+ * pool size), and `boundedEach` over an array on top of it.
  *
  * @module
  */
@@ -34,4 +35,31 @@ export class TaskPool {
   async drain(): Promise<void> {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` in flight. Stops taking new items when `signal`
+ * aborts or `fn` throws; waits for the ones in flight (nothing keeps running in the
+ * background), then rethrows the first error.
+ */
+export async function boundedEach<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const pool = new TaskPool(limit);
+  let failure: { error: unknown } | undefined;
+  for (const item of items) {
+    if (signal?.aborted || failure) break;
+    await pool.submit(async () => {
+      try {
+        await fn(item);
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    });
+  }
+  await pool.drain();
+  if (failure) throw failure.error;
 }
