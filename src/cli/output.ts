@@ -100,6 +100,8 @@ export class Output {
         return this.notice(e.message);
       case "file-done":
         return this.debug(`${e.action}: ${e.file_name}`);
+      case "file-start": // files in flight are for the TUI; the progress line names one
+        return;
     }
   }
 

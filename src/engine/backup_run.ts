@@ -302,6 +302,12 @@ export class BackupRun {
   /** Uploads one file (with retries) and records the outcome. */
   async #upload(item: PlanItem, job: TransferJob): Promise<void> {
     if (this.stopped || this.cfg.dryRun) return;
+    this.cfg.events({
+      type: "file-start",
+      operation_id: this.progress.operationId,
+      file_name: item.relPath,
+      bytes: job.local.size,
+    });
     const ctx: TransferContext = {
       client: this.cfg.client,
       target: this.cfg.target,

@@ -26,6 +26,8 @@ export interface ProgressPayload {
 /** Everything the engine can report. */
 export type EngineEvent =
   | { type: "progress"; progress: ProgressPayload }
+  /** A file's upload or download begins (once per file, not per retry). */
+  | { type: "file-start"; operation_id: string; file_name: string; bytes: number }
   | { type: "file-done"; operation_id: string; file_name: string; bytes: number; action: string }
   | { type: "file-error"; operation_id: string; file_name: string; code: string; message: string }
   | { type: "retry"; operation_id: string; file_name: string; attempt: number; message: string }

@@ -118,6 +118,7 @@ export async function downloadPlanned(
   await boundedEach(items, opts.concurrency ?? 8, async (it) => {
     const path = it.path!;
     let mine = 0;
+    run.sink({ type: "file-start", operation_id: run.op, file_name: path, bytes: it.size });
     for (let attempt = 1;; attempt++) {
       try {
         const dest = await prepareDestination(root, path.split("/"), verified);

@@ -94,6 +94,7 @@ async function downloadFiles(
   await Deno.mkdir(folder, { recursive: true });
   for (const p of todo) {
     if (signal.aborted) break;
+    sink({ type: "file-start", operation_id: op, file_name: p.name, bytes: p.size });
     try {
       const dest = await prepareDestination(await Deno.realPath(folder), [p.name]);
       const o = await downloadFile({
