@@ -8,9 +8,10 @@
 
 import type { EngineEvent } from "../engine/events.ts";
 import type { PassphraseBridge } from "./passphrase_bridge.ts";
-import type { PlannedRun, TuiServices } from "./services.ts";
+import type { PlannedRun, RunOutcome, TuiServices } from "./services.ts";
 import type { Action, JobKind, QueuedEffect } from "./state/app_state.ts";
 import { HISTORY_LIMIT } from "./state/history_screen.ts";
+import { PREVIEW_RUNS } from "./state/schedule_form.ts";
 
 /** How often (at most) a running transfer's events reach the reducer. */
 export const EVENT_INTERVAL_MS = 100;
@@ -146,6 +147,20 @@ export class EffectRunner {
       case "load-jobs":
         this.#emit({ type: "jobs-loaded", jobs: await s.jobs() });
         return;
+      case "preview-cron": {
+        const preview = await s.cronPreview(e.cron, e.timezone, PREVIEW_RUNS);
+        this.#emit({ type: "cron-previewed", reqId: e.reqId, preview });
+        return;
+      }
+      case "save-job":
+        this.#emit({ type: "job-saved", result: await s.saveJob(e.draft, e.editing) });
+        return;
+      case "remove-job":
+        await s.removeJob(e.name);
+        this.#emit({ type: "job-removed", name: e.name });
+        return;
+      case "run-job":
+        return this.#stream("job", (sink, signal) => s.runJob(e.name, sink, signal));
       case "plan":
         return this.#plan(e);
       case "run":
@@ -203,6 +218,17 @@ export class EffectRunner {
     const plan = this.#plans.get(planId);
     if (!plan) return;
     this.#plans.delete(planId);
+    await this.#stream(job, (sink, signal) => plan.run(sink, signal));
+  }
+
+  /**
+   * Runs a transfer: started, its events batched at most every {@link EVENT_INTERVAL_MS},
+   * done with its outcome (a throw becomes a failed or interrupted outcome).
+   */
+  async #stream(
+    job: JobKind,
+    work: (sink: (e: EngineEvent) => void, signal: AbortSignal) => Promise<RunOutcome>,
+  ): Promise<void> {
     const controller = new AbortController();
     this.#jobs.set(job, controller);
     const stop = () => controller.abort();
@@ -232,7 +258,7 @@ export class EffectRunner {
     this.#emit({ type: "transfer-started", job, at: this.now() });
     last = this.now();
     try {
-      const outcome = await plan.run(sink, controller.signal);
+      const outcome = await work(sink, controller.signal);
       flush();
       this.#emit({ type: "transfer-done", job, outcome });
     } catch (err) {

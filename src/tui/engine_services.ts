@@ -1,7 +1,7 @@
 /**
- * The real {@link TuiServices}: profiles, connection tests, listings and history through the
- * engine and src/secrets, the same functions the CLI uses. Transfers live in
- * transfer_services.ts.
+ * The real {@link TuiServices}: listings and history through the engine and src/secrets, the
+ * same functions the CLI uses. Profiles live in profile_services.ts, transfers in
+ * transfer_services.ts, scheduled jobs in schedule_services.ts.
  *
  * @module
  */
@@ -9,37 +9,33 @@
 import type { CliContext } from "../cli/context.ts";
 import type { S3Context } from "../engine/client.ts";
 import { createS3Client } from "../engine/client.ts";
-import {
-  type ConfigFile,
-  type Defaults,
-  loadConfig,
-  updateConfig,
-  validateConfig,
-} from "../engine/config.ts";
-import { listBuckets, testConnection } from "../engine/connection.ts";
-import { EngineError } from "../engine/errors.ts";
+import { type ConfigFile, type Defaults, loadConfig } from "../engine/config.ts";
+import type { S3BucketInfo, S3ConnectionStatus } from "../engine/connection.ts";
+import type { EventSink } from "../engine/events.ts";
 import { sqliteHistory } from "../engine/history.ts";
 import { fullKey } from "../engine/keys.ts";
 import { listPage } from "../engine/listing.ts";
 import { type ResolvedSettings, resolveSettings, selectProfileName } from "../engine/settings.ts";
-import { parseRate, validateInt } from "../engine/validate.ts";
 import { createSecretStore } from "../secrets/mod.ts";
 import type { SecretStore } from "../secrets/secret_store.ts";
 import type { PassphraseBridge } from "./passphrase_bridge.ts";
 import type {
   BackupRequest,
   Capabilities,
-  JobRow,
   LocalEntry,
   PlannedRun,
   ProfileDraft,
   RemotePage,
   RestoreRequest,
+  RunOutcome,
   SaveProfileResult,
   TuiServices,
 } from "./services.ts";
+import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "./schedule_types.ts";
+import { ScheduleServices } from "./schedule_services.ts";
+import { ProfileServices } from "./profile_services.ts";
 import { TransferServices } from "./transfer_services.ts";
-import { checkDraft, type CheckedDraft, field, folderEntries } from "./profile_draft.ts";
+import { folderEntries } from "./profile_draft.ts";
 
 /** Objects per page in the bucket browser. */
 export const REMOTE_PAGE_SIZE = 200;
@@ -50,6 +46,8 @@ export class EngineServices implements TuiServices {
   #store: SecretStore;
   #clients = new Map<string, S3Context>();
   #transfers: TransferServices;
+  #schedule: ScheduleServices;
+  #profiles: ProfileServices;
 
   constructor(private readonly ctx: CliContext, bridge: PassphraseBridge) {
     this.configPath = ctx.configPath;
@@ -59,6 +57,12 @@ export class EngineServices implements TuiServices {
       promptPassphrase: bridge.ask,
     });
     this.#transfers = new TransferServices(ctx, (name) => this.#client(name, true));
+    this.#schedule = new ScheduleServices(ctx, (p, backend) => this.#store.load(p, backend));
+    this.#profiles = new ProfileServices(
+      this.configPath,
+      this.#store,
+      (name) => this.#forget(name),
+    );
   }
 
   loadConfig(): Promise<ConfigFile> {
@@ -101,153 +105,32 @@ export class EngineServices implements TuiServices {
     this.#transfers.forget(name);
   }
 
-  async #secretOf(d: CheckedDraft): Promise<string> {
-    if (d.secret !== "") return d.secret;
-    const config = await this.loadConfig();
-    const p = config.profiles[d.name];
-    const stored = p ? await this.#store.load(d.name, p.secret_backend ?? "keychain") : null;
-    if (!stored) {
-      throw new EngineError(
-        "NotConfigured",
-        `Secret key: profile '${d.name}' has no stored secret access key: type it in the Secret key field.`,
-      );
-    }
-    return stored;
+  testConnection(draft: ProfileDraft, signal: AbortSignal): Promise<S3ConnectionStatus> {
+    return this.#profiles.testConnection(draft, signal);
   }
 
-  async #draftClient(d: CheckedDraft): Promise<S3Context> {
-    const secret = await this.#secretOf(d);
-    return createS3Client({
-      profileName: d.name,
-      ...(d.endpointUrl ? { endpoint: d.endpointUrl } : {}),
-      region: d.region,
-      bucket: d.bucket,
-      pathPrefix: d.pathPrefix,
-      credentialKind: "eigen-profile",
-      credentialSource: "the form",
-      credentials: () => Promise.resolve({ accessKeyId: d.accessKeyId, secretAccessKey: secret }),
-    }, { maxAttempts: 2 });
+  listBuckets(draft: ProfileDraft, signal: AbortSignal): Promise<S3BucketInfo[]> {
+    return this.#profiles.listBuckets(draft, signal);
   }
 
-  async testConnection(draft: ProfileDraft, signal: AbortSignal) {
-    const d = checkDraft(draft);
-    const s3 = await this.#draftClient(d);
-    try {
-      return (await testConnection(s3.client, d.bucket, d.endpointUrl, signal)).status;
-    } finally {
-      s3.destroy();
-    }
-  }
-
-  async listBuckets(draft: ProfileDraft, signal: AbortSignal) {
-    if (draft.accessKeyId === "") {
-      throw new EngineError(
-        "UsageError",
-        "Bucket: the bucket list needs the access key id and secret key: fill those in first.",
-      );
-    }
-    const d = checkDraft({ ...draft, bucket: draft.bucket || "placeholder" });
-    const s3 = await this.#draftClient(d);
-    try {
-      return await listBuckets(s3.client, d.endpointUrl, signal);
-    } finally {
-      s3.destroy();
-    }
-  }
-
-  async saveProfile(
+  saveProfile(
     draft: ProfileDraft,
     skipTest: boolean,
     signal: AbortSignal,
   ): Promise<SaveProfileResult> {
-    const d = checkDraft(draft);
-    const secret = await this.#secretOf(d);
-    if (!skipTest) {
-      const s3 = await this.#draftClient({ ...d, secret });
-      try {
-        const { status } = await testConnection(s3.client, d.bucket, d.endpointUrl, signal);
-        if (!status.bucket_accessible) return { saved: false, status };
-      } finally {
-        s3.destroy();
-      }
-    }
-    const before = (await this.loadConfig()).profiles[d.name];
-    let backend = before?.secret_backend ?? "keychain";
-    let secretLocation = this.#store.describe(backend);
-    let fallbackReason: string | undefined;
-    if (d.secret !== "" || !before) {
-      const saved = await this.#store.save(d.name, secret);
-      if (before?.secret_backend && before.secret_backend !== saved.backend) {
-        await this.#store.remove(d.name, before.secret_backend).catch(() => false);
-      }
-      backend = saved.backend;
-      secretLocation = saved.description;
-      fallbackReason = saved.fallbackReason;
-    }
-    const config = await updateConfig(this.configPath, (c) => {
-      c.profiles[d.name] = {
-        endpoint: d.endpoint,
-        region: d.region,
-        bucket_name: d.bucket,
-        access_key_id: d.accessKeyId,
-        path_prefix: d.pathPrefix,
-        last_sync_timestamp: c.profiles[d.name]?.last_sync_timestamp ?? null,
-        secret_backend: backend,
-      };
-      c.default_profile ??= d.name;
-    });
-    this.#forget(d.name);
-    const out: SaveProfileResult = { saved: true, config, secretLocation, tested: !skipTest };
-    if (fallbackReason) out.fallbackReason = fallbackReason;
-    return out;
+    return this.#profiles.saveProfile(draft, skipTest, signal);
   }
 
-  async removeProfile(name: string): Promise<ConfigFile> {
-    const p = (await this.loadConfig()).profiles[name];
-    if (p) await this.#store.remove(name, p.secret_backend ?? "keychain").catch(() => false);
-    this.#forget(name);
-    return await updateConfig(this.configPath, (c) => {
-      delete c.profiles[name];
-      if (c.default_profile === name) {
-        const next = Object.keys(c.profiles).sort()[0];
-        if (next) c.default_profile = next;
-        else delete c.default_profile;
-      }
-    });
+  removeProfile(name: string): Promise<ConfigFile> {
+    return this.#profiles.removeProfile(name);
   }
 
-  async makeDefault(name: string): Promise<ConfigFile> {
-    return await updateConfig(this.configPath, (c) => {
-      if (!c.profiles[name]) {
-        throw new EngineError("NotConfigured", `Profile '${name}' does not exist.`);
-      }
-      c.default_profile = name;
-    });
+  makeDefault(name: string): Promise<ConfigFile> {
+    return this.#profiles.makeDefault(name);
   }
 
-  async saveDefaults(defaults: Defaults): Promise<ConfigFile> {
-    const d: Defaults = {};
-    if (defaults.concurrency !== undefined) {
-      d.concurrency = validateInt(defaults.concurrency, field("Concurrency"), 1, 64);
-    }
-    if (defaults.bwlimit !== undefined) {
-      parseRate(defaults.bwlimit, field("Bandwidth limit"));
-      d.bwlimit = defaults.bwlimit;
-    }
-    if (defaults.storage_class !== undefined) {
-      if (!/^[A-Z_]{3,40}$/.test(defaults.storage_class)) {
-        throw new EngineError(
-          "UsageError",
-          `Storage class: '${defaults.storage_class}' is not a storage class name.`,
-        );
-      }
-      d.storage_class = defaults.storage_class;
-    }
-    return await updateConfig(this.configPath, (c) => {
-      if (Object.keys(d).length === 0) delete c.defaults;
-      else c.defaults = d;
-      validateConfig(this.configPath, c);
-    });
+  saveDefaults(defaults: Defaults): Promise<ConfigFile> {
+    return this.#profiles.saveDefaults(defaults);
   }
 
   async listRemote(
@@ -289,18 +172,24 @@ export class EngineServices implements TuiServices {
     return sqliteHistory(await this.ctx.state()).list(limit);
   }
 
-  async jobs(): Promise<JobRow[]> {
-    const { listJobs } = await import("../engine/job_service.ts");
-    const config = await this.loadConfig();
-    return listJobs(config, this.configPath, sqliteHistory(await this.ctx.state())).map((j) => ({
-      name: j.name,
-      what: j.job
-        ? `${j.job.cron} · ${j.job.folder} -> ${j.job.prefix || "/"}`
-        : j.error ?? "invalid",
-      nextRun: j.next_run,
-      lastStatus: j.last_result?.status ?? null,
-      valid: j.job !== null,
-    }));
+  jobs(): Promise<JobRow[]> {
+    return this.#schedule.jobs();
+  }
+
+  cronPreview(cron: string, timezone: string, count: number): Promise<CronPreview> {
+    return this.#schedule.cronPreview(cron, timezone, count);
+  }
+
+  saveJob(draft: JobDraft, editing: string | null): Promise<SaveJobResult> {
+    return this.#schedule.saveJob(draft, editing);
+  }
+
+  removeJob(name: string): Promise<void> {
+    return this.#schedule.removeJob(name);
+  }
+
+  runJob(name: string, sink: EventSink, signal: AbortSignal): Promise<RunOutcome> {
+    return this.#schedule.runJob(name, sink, signal);
   }
 
   capabilities(): Capabilities {

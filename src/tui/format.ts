@@ -6,7 +6,7 @@
  */
 
 export { formatBytes, formatDate, formatDuration, formatRate } from "../cli/format.ts";
-import { formatBytes } from "../cli/format.ts";
+import { formatBytes, formatDate } from "../cli/format.ts";
 
 /** "45% (234 MiB / 520 MiB)". */
 export function percentText(percent: number, bytes: number, total: number): string {
@@ -61,4 +61,72 @@ export function fitRoute(route: string, width: number): string {
   const toW = Math.max(half, width - 4 - Math.min([...from].length, half));
   const fromW = width - 4 - Math.min([...to].length, toW);
   return `${fitLeft(from, fromW)} -> ${fitLeft(to, toW)}`;
+}
+
+/**
+ * Packs `names` after `head` into at most `maxLines` lines of `width` characters, comma
+ * separated; what does not fit is counted at the end ("+5 more"). Names longer than a line are
+ * cut from the left (their end matters).
+ */
+export function packNames(
+  head: string,
+  names: readonly string[],
+  width: number,
+  maxLines: number,
+): string[] {
+  const lines: string[] = [];
+  let line = head;
+  let fresh = true;
+  for (let i = 0; i < names.length; i++) {
+    const rest = names.length - i - 1;
+    const tail = lines.length === maxLines - 1 && rest > 0 ? `, +${rest} more` : "";
+    const sep = fresh ? "" : ", ";
+    const room = width - [...line].length - [...sep].length - [...tail].length;
+    const name = names[i]!;
+    if ([...name].length <= room) {
+      line += sep + name;
+      fresh = false;
+      continue;
+    }
+    if (!fresh && lines.length < maxLines - 1) {
+      lines.push(line + ",");
+      line = "  ";
+      fresh = true;
+      i--;
+      continue;
+    }
+    if (fresh && room > 8) {
+      line += fitLeft(name, room);
+      fresh = false;
+      continue;
+    }
+    lines.push(fit(`${line}${fresh ? "" : ","} +${names.length - i} more`, width));
+    return lines;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** "2026-11-25 03:00" (with `weekday`: "Wed 2026-11-25 03:00") in time zone `tz`. */
+export function formatZoned(iso: string, tz: string, weekday = false): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      weekday: "short",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).formatToParts(d);
+  } catch {
+    return formatDate(iso);
+  }
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const date = `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+  return weekday ? `${get("weekday")} ${date}` : date;
 }

@@ -17,6 +17,7 @@ export type Scope =
   | "text"
   | "profile"
   | "list"
+  | "jobs"
   | "tree"
   | "picker"
   | "folderPicker"
@@ -65,6 +66,10 @@ export type Command =
   | "list.parent"
   | "list.select"
   | "list.refresh"
+  | "jobs.add"
+  | "jobs.edit"
+  | "jobs.remove"
+  | "jobs.run"
   | "picker.choose"
   | "picker.chooseHere"
   | "dialog.yes"
@@ -137,6 +142,12 @@ export const KEYMAP: Readonly<Record<Scope, readonly Binding[]>> = {
     { keys: ["enter"], command: "list.open", help: "open / show details" },
     { keys: ["r"], command: "list.refresh", help: "reload" },
   ],
+  jobs: [
+    { keys: ["a"], command: "jobs.add", help: "add a scheduled job" },
+    { keys: ["e", "enter"], command: "jobs.edit", help: "edit the job" },
+    { keys: ["x", "delete"], command: "jobs.remove", help: "remove the job (asks first)" },
+    { keys: ["r"], command: "jobs.run", help: "run the job now" },
+  ],
   tree: [
     ...listMoves,
     { keys: ["enter", "right", "l"], command: "list.open", help: "open the folder" },
@@ -172,6 +183,7 @@ export const SCOPE_TITLES: Readonly<Record<Scope, string>> = {
   text: "Text fields",
   profile: "Profile row",
   list: "Lists",
+  jobs: "Scheduled jobs",
   tree: "Bucket browser",
   picker: "Chooser",
   folderPicker: "Folder picker",

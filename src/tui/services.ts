@@ -10,6 +10,7 @@ import type { ConfigFile, Defaults } from "../engine/config.ts";
 import type { S3BucketInfo, S3ConnectionStatus } from "../engine/connection.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { HistoryRecord } from "../engine/history.ts";
+import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "./schedule_types.ts";
 
 /** The profile form's values (the secret only when the user typed one). */
 export interface ProfileDraft {
@@ -144,18 +145,6 @@ export interface PlannedRun {
   discard(): void;
 }
 
-/** One scheduled job as the Settings screen lists it. */
-export interface JobRow {
-  name: string;
-  /** "cron · folder -> prefix", or why the job is invalid. */
-  what: string;
-  /** ISO time of the next run, or null. */
-  nextRun: string | null;
-  /** Status of the last run, or null when it never ran. */
-  lastStatus: string | null;
-  valid: boolean;
-}
-
 /** Which transfers the engine offers right now. */
 export interface Capabilities {
   backup: boolean;
@@ -201,6 +190,21 @@ export interface TuiServices {
   history(limit: number): Promise<HistoryRecord[]>;
   /** Scheduled jobs with their next run and last result. */
   jobs(): Promise<JobRow[]>;
+  /** The next `count` runs of a cron expression in a time zone ("": the system's), or why not. */
+  cronPreview(cron: string, timezone: string, count: number): Promise<CronPreview>;
+  /**
+   * Saves a job: new (`editing` null) or over job `editing` (renamed when the name changed).
+   * Errors that name a field come back with it; unexpected failures reject.
+   */
+  saveJob(draft: JobDraft, editing: string | null): Promise<SaveJobResult>;
+  /** Removes a job. */
+  removeJob(name: string): Promise<void>;
+  /** Runs a job now; events arrive in `sink`; resolves when the run is over. */
+  runJob(
+    name: string,
+    sink: (event: EngineEvent) => void,
+    signal: AbortSignal,
+  ): Promise<RunOutcome>;
   /** Which transfers can run. */
   capabilities(): Capabilities;
   /** Plans a backup. */

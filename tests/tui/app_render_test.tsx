@@ -41,7 +41,7 @@ Deno.test("render: home at 80x24 with the status line; screens fit; ? shows keys
       const [key, text] of [["1", "S3 Configuration"], ["2", "Backup Manager"], ["3", "Photos/"], [
         "4",
         "History",
-      ], ["5", "nightly: 0 2 * * *"]]
+      ], ["5", "Scheduled jobs (1)"]]
     ) {
       app.stdin.write("\u001B");
       await tick();

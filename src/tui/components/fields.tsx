@@ -6,6 +6,7 @@
  */
 
 import { Box, Text } from "ink";
+import { Fragment, type ReactNode } from "react";
 import type { FieldSpec, FormState } from "../state/form.ts";
 import { useTheme } from "../theme.tsx";
 import { fit, fitLeft } from "../format.ts";
@@ -114,6 +115,8 @@ export function FormFields(props: {
   labels?: Record<string, string>;
   /** Fields whose end matters (paths). */
   tails?: string[];
+  /** Lines drawn under a field's row (errors, previews), by field id. */
+  after?: Record<string, ReactNode>;
 }) {
   const rows: FieldSpec[][] = [];
   for (const f of props.fields) {
@@ -122,35 +125,44 @@ export function FormFields(props: {
     else rows.push([f]);
   }
   const valueWidth = Math.max(10, props.width - LABEL_WIDTH - 2 - 26);
+  const fieldLine = (f: FieldSpec) => {
+    return (
+      <TextField
+        label={f.label}
+        value={props.form.values[f.id] ?? ""}
+        cursor={props.form.focus === f.id ? props.form.cursor : 0}
+        focused={props.form.focus === f.id}
+        width={valueWidth}
+        masked={f.kind === "secret"}
+        placeholder={props.placeholders?.[f.id]}
+        tail={props.tails?.includes(f.id)}
+        hint={props.hints?.[f.id] === undefined
+          ? undefined
+          : fit(props.hints[f.id]!, props.width - LABEL_WIDTH - 2 - (valueWidth + 1) - 2)}
+      />
+    );
+  };
   return (
     <Box flexDirection="column">
       {rows.map((row) => {
         const f = row[0]!;
-        if (row.length > 1 || f.kind === "check" || f.kind === "button") {
-          return (
+        const below = row.map((r) =>
+          props.after?.[r.id] ? <Fragment key={r.id}>{props.after[r.id]}</Fragment> : null
+        );
+        const line = row.length > 1 || f.kind === "check" || f.kind === "button"
+          ? (
             <ControlRow
-              key={f.id}
               fields={row}
               form={props.form}
               label={props.labels?.[f.row ?? ""]}
             />
-          );
-        }
+          )
+          : fieldLine(f);
         return (
-          <TextField
-            key={f.id}
-            label={f.label}
-            value={props.form.values[f.id] ?? ""}
-            cursor={props.form.focus === f.id ? props.form.cursor : 0}
-            focused={props.form.focus === f.id}
-            width={valueWidth}
-            masked={f.kind === "secret"}
-            placeholder={props.placeholders?.[f.id]}
-            tail={props.tails?.includes(f.id)}
-            hint={props.hints?.[f.id] === undefined
-              ? undefined
-              : fit(props.hints[f.id]!, props.width - LABEL_WIDTH - 2 - (valueWidth + 1) - 2)}
-          />
+          <Fragment key={f.id}>
+            {line}
+            {below}
+          </Fragment>
         );
       })}
     </Box>

@@ -11,6 +11,7 @@ import type { AppState, ScreenId } from "../state/app_state.ts";
 import { bodyRows } from "../state/layout.ts";
 import { percentOf } from "../state/transfer.ts";
 import { activeScopes } from "../state/root_reducer.ts";
+import { TRANSFER_KINDS, transferOf } from "../state/jobs.ts";
 import { useTheme } from "../theme.tsx";
 import { fit } from "../format.ts";
 import { Gap } from "./fields.tsx";
@@ -43,6 +44,8 @@ export function hintsFor(s: AppState): string {
       return "Tab/↓ next field · Enter next/choose · Esc back · Alt+1-5 screens";
     case "profile":
       return "←→ switch profile · n new · x remove · d default · Tab next" + tail;
+    case "jobs":
+      return "↑↓ move · a add · e/Enter edit · x remove · r run now · Tab fields" + tail;
     case "tree":
       return "↑↓ move · Enter/→ open · ← up · Space select · Tab to options" + tail;
     case "list":
@@ -59,12 +62,13 @@ function StatusLine(props: { s: AppState; width: number }) {
   const s = props.s;
   const p = s.profile ? s.config?.profiles[s.profile] : undefined;
   const running: string[] = [];
-  for (const job of ["backup", "restore"] as const) {
-    const tr = job === "backup" ? s.backup.transfer : s.restore.transfer;
+  for (const job of TRANSFER_KINDS) {
+    const tr = transferOf(s, job);
+    const what = job === "job" ? `job ${s.schedule.running ?? ""}` : job;
     if (tr.phase === "running" || tr.phase === "stopping") {
-      running.push(`${job} ${Math.floor(percentOf(tr.progress))}%`);
+      running.push(`${what} ${Math.floor(percentOf(tr.progress))}%`);
     }
-    if (tr.phase === "planning") running.push(`${job} planning`);
+    if (tr.phase === "planning") running.push(`${what} ${job === "job" ? "starting" : "planning"}`);
   }
   // most important first: what runs, then where (the endpoint is cut first)
   const parts = s.profile

@@ -45,7 +45,8 @@ const SCREEN_NOTES: Record<string, string> = {
     "Choose a folder (Enter opens a picker), then Start: you see the plan before anything moves.",
   restore: "Browse with ↑↓ → ←, Space selects folders or files (none: the folder you are in).",
   history: "Newest first. Enter shows a run's report and errors.",
-  settings: "Defaults for new backups and restores.",
+  settings:
+    "Defaults for new backups and restores; scheduled jobs run by 'eigen-s3 daemon' or timers.",
 };
 
 function HelpBody(props: { o: Extract<Overlay, { kind: "help" }>; width: number; height: number }) {
@@ -144,9 +145,9 @@ export function OverlayView(props: { s: AppState }) {
       const pk = o.picker;
       return (
         <Panel
-          title={o.target === "backup.folder"
-            ? "Choose the folder to back up"
-            : "Choose the folder to restore into"}
+          title={o.target === "restore.dest"
+            ? "Choose the folder to restore into"
+            : "Choose the folder to back up"}
           width={width}
           height={height}
         >

@@ -17,6 +17,7 @@ import {
   formatBytes,
   formatDuration,
   formatRate,
+  packNames,
   plural,
 } from "../format.ts";
 import { ProgressBar } from "./progress_bar.tsx";
@@ -121,7 +122,17 @@ export function TransferPanel(p: TransferPanelProps) {
         ? `${prog.filesDone}/${prog.filesTotal} files  `
         : "";
       const stats = `${files}${formatRate(rate)}  ETA ${etaText(etaSeconds(tr))}`;
-      const used = 4 + Math.min(2, tr.notices.length);
+      const notices = Math.min(2, tr.notices.length);
+      const fileLines = Math.max(1, Math.min(3, p.rows - 3 - notices - (tr.errors.length ? 3 : 0)));
+      const now = tr.current.length
+        ? packNames(
+          tr.current.length > 1 ? `Now (${tr.current.length}): ` : "Now: ",
+          tr.current,
+          w,
+          fileLines,
+        )
+        : [tr.lastDone ? fit(`Last done: ${tr.lastDone}`, w) : "Now: starting..."];
+      const used = 3 + now.length + notices;
       return (
         <Box flexDirection="column">
           <Text>{fitRoute(tr.summary?.route ?? "", w)}</Text>
@@ -130,16 +141,7 @@ export function TransferPanel(p: TransferPanelProps) {
             {tr.phase === "stopping" ? <Text color={t.c("warn")} bold>Stopping...</Text> : null}
             {fit(stats, w)}
           </Text>
-          <Text dimColor>
-            {fit(
-              tr.current.length
-                ? `Now: ${tr.current.join(", ")}`
-                : tr.lastDone
-                ? `Last done: ${tr.lastDone}`
-                : "Now: starting...",
-              w,
-            )}
-          </Text>
+          {now.map((l, i) => <Text key={`now${i}`} dimColor>{l}</Text>)}
           {tr.notices.slice(-2).map((n, i) => <Text key={i} color={t.c("warn")}>{fit(n, w)}</Text>)}
           <ErrorLines errors={tr.errors} rows={p.rows - used} width={w} />
         </Box>

@@ -1,5 +1,6 @@
 /**
- * Settings: transfer defaults and (read-only for now) scheduled jobs.
+ * Settings: transfer defaults, then the scheduled jobs (list, run now); the job form replaces
+ * both while a job is added or edited.
  *
  * @module
  */
@@ -8,17 +9,19 @@ import { Box, Text } from "ink";
 import type { AppState } from "../state/app_state.ts";
 import { SETTINGS_FIELDS } from "../state/settings_screen.ts";
 import { useTheme } from "../theme.tsx";
-import { fit, formatDate } from "../format.ts";
+import { fit } from "../format.ts";
 import { FormFields, ScreenTitle } from "../components/fields.tsx";
+import { JobForm } from "../components/job_form.tsx";
+import { JobList } from "../components/job_list.tsx";
 
-const SCHEDULED = " Scheduled jobs";
+const DEFAULT_FIELDS = SETTINGS_FIELDS.filter((f) => f.id !== "jobs");
 
 /** The settings screen. */
 export function SettingsScreen(props: { s: AppState }) {
   const t = useTheme();
   const s = props.s;
   const w = s.size.columns;
-  const jobs = s.settings.jobs;
+  if (s.schedule.form) return <JobForm s={s} jf={s.schedule.form} width={w} />;
   const m = s.settings.message;
   return (
     <Box flexDirection="column">
@@ -27,7 +30,7 @@ export function SettingsScreen(props: { s: AppState }) {
         {fit(" Defaults for backups and restores started here (command-line flags still win).", w)}
       </Text>
       <FormFields
-        fields={[...SETTINGS_FIELDS]}
+        fields={DEFAULT_FIELDS}
         form={s.settings.form}
         width={w}
         hints={{
@@ -40,29 +43,7 @@ export function SettingsScreen(props: { s: AppState }) {
       {m
         ? <Text color={t.c(m.tone === "info" ? "info" : m.tone)}>{fit(" " + m.text, w)}</Text>
         : <Box height={1} />}
-      <Box height={1} />
-      <Text bold>{SCHEDULED}</Text>
-      {jobs === null ? <Text dimColor>{" Loading..."}</Text> : jobs.length === 0
-        ? (
-          <Text dimColor>
-            {fit(" None. Add one with 'eigen-s3 schedule add NAME --folder DIR --cron EXPR'.", w)}
-          </Text>
-        )
-        : jobs.map((j) => (
-          <Box key={j.name} flexDirection="column">
-            <Text color={j.valid ? undefined : t.c("error")}>
-              {fit(`  ${j.name}: ${j.what}`, w)}
-            </Text>
-            <Text dimColor>
-              {fit(
-                `    next ${j.nextRun ? formatDate(j.nextRun) : "-"} · last ${
-                  j.lastStatus ?? "never ran"
-                }`,
-                w,
-              )}
-            </Text>
-          </Box>
-        ))}
+      <JobList s={s} width={w} />
     </Box>
   );
 }

@@ -12,10 +12,10 @@ import type { EngineEvent } from "../../engine/events.ts";
 import type { HistoryRecord } from "../../engine/history.ts";
 import type { Scope } from "../keymap.ts";
 import type { KeyPress } from "../keys.ts";
+import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "../schedule_types.ts";
 import type {
   BackupRequest,
   Capabilities,
-  JobRow,
   LocalEntry,
   PlanSummary,
   ProfileDraft,
@@ -32,8 +32,8 @@ import type { TreeState } from "./tree.ts";
 /** The screens. */
 export type ScreenId = "home" | "config" | "backup" | "restore" | "history" | "settings";
 
-/** The two transfer kinds. */
-export type JobKind = "backup" | "restore";
+/** The transfer kinds: the two managers' runs and a scheduled job run now from Settings. */
+export type JobKind = "backup" | "restore" | "job";
 
 /** Where a tree's pages go. */
 export type TreeTarget = "restore" | "prefix";
@@ -69,9 +69,13 @@ export type Overlay =
     title: string;
     items: ChooseItem[];
     cursor: number;
-    target: { screen: "config" | "settings"; field: string };
+    target: { screen: "config" | "settings" | "job"; field: string };
   }
-  | { kind: "folder"; picker: FolderPickerState; target: "backup.folder" | "restore.dest" }
+  | {
+    kind: "folder";
+    picker: FolderPickerState;
+    target: "backup.folder" | "restore.dest" | "job.folder";
+  }
   | { kind: "prefix"; tree: TreeState }
   | {
     kind: "passphrase";
@@ -114,12 +118,44 @@ export interface HistoryScreenState {
   error: string | null;
 }
 
-/** The settings screen. */
+/** The settings screen's defaults form. */
 export interface SettingsScreenState {
   form: FormState;
   message: Message | null;
-  /** Scheduled jobs (null while loading). */
-  jobs: JobRow[] | null;
+}
+
+/** The form that adds or edits a scheduled job. */
+export interface JobFormState {
+  form: FormState;
+  /** The job being edited (its name when the form opened), or null for a new job. */
+  editing: string | null;
+  /** Errors by field id, shown under the field they name. */
+  errors: Record<string, string>;
+  /** About the form as a whole: saving, or an error that names no field. */
+  message: Message | null;
+  /** The next runs of the typed cron expression (ISO) in its zone, or null. */
+  preview: { runs: string[]; timezone: string } | null;
+  /** Id of the latest preview request (older answers are dropped). */
+  previewId: number;
+  saving: boolean;
+  /** Settings of the job the form does not show, which saving keeps. */
+  extras: string[];
+}
+
+/** Scheduled jobs on the Settings screen. */
+export interface ScheduleState {
+  /** The jobs (null until the first list arrives). */
+  rows: JobRow[] | null;
+  /** Why the list could not be read. */
+  error: string | null;
+  cursor: number;
+  /** Put the cursor on this job when the next list arrives. */
+  select: string | null;
+  /** The add/edit form, when open. */
+  form: JobFormState | null;
+  /** The job run now (or last run) from the list. */
+  running: string | null;
+  transfer: TransferState;
 }
 
 /** Work for the app to do outside the reducer. */
@@ -142,6 +178,10 @@ export type Effect =
   | { kind: "list-local"; path: string; reqId: number }
   | { kind: "load-history" }
   | { kind: "load-jobs" }
+  | { kind: "preview-cron"; cron: string; timezone: string; reqId: number }
+  | { kind: "save-job"; draft: JobDraft; editing: string | null }
+  | { kind: "remove-job"; name: string }
+  | { kind: "run-job"; name: string }
   | { kind: "plan"; job: JobKind; planId: number; request: BackupRequest | RestoreRequest }
   | { kind: "run"; job: JobKind; planId: number }
   | { kind: "discard"; job: JobKind; planId: number }
@@ -168,6 +208,10 @@ export type Action =
   | { type: "history-loaded"; records: HistoryRecord[] }
   | { type: "defaults-saved"; config: ConfigFile }
   | { type: "jobs-loaded"; jobs: JobRow[] }
+  | { type: "cron-previewed"; reqId: number; preview: CronPreview }
+  | { type: "job-saved"; result: SaveJobResult }
+  | { type: "remove-job"; name: string }
+  | { type: "job-removed"; name: string }
   | { type: "plan-ready"; job: JobKind; planId: number; summary: PlanSummary }
   | { type: "plan-failed"; job: JobKind; planId: number; message: string }
   | { type: "run-plan"; job: JobKind }
@@ -198,6 +242,7 @@ export interface AppState {
   restore: RestoreScreenState;
   history: HistoryScreenState;
   settings: SettingsScreenState;
+  schedule: ScheduleState;
   effects: QueuedEffect[];
   nextId: number;
   /** Set when the app should exit; the value is the exit code. */

@@ -1,6 +1,7 @@
 /**
  * Backup and restore runs, shared by both managers: plan, confirm when something will be
- * deleted, run, events, stop, outcome.
+ * deleted, run, events, stop, outcome. A scheduled job run now from Settings ("job") shares
+ * the run, events, stop and outcome (it has no plan step).
  *
  * @module
  */
@@ -21,11 +22,24 @@ import {
 
 /** The transfer state of `job`. */
 export function transferOf(s: AppState, job: JobKind): TransferState {
-  return job === "backup" ? s.backup.transfer : s.restore.transfer;
+  return job === "backup"
+    ? s.backup.transfer
+    : job === "restore"
+    ? s.restore.transfer
+    : s.schedule.transfer;
+}
+
+/** The transfer kinds, in the order the status line and Ctrl+C look at them. */
+export const TRANSFER_KINDS: readonly JobKind[] = ["backup", "restore", "job"];
+
+/** How a transfer is named in messages: "backup", "restore", "job 'nightly'". */
+export function transferLabel(s: AppState, job: JobKind): string {
+  return job === "job" ? `job '${s.schedule.running ?? "?"}'` : job;
 }
 
 /** Replaces the transfer state of `job`. */
 export function setTransfer(s: AppState, job: JobKind, t: TransferState): AppState {
+  if (job === "job") return { ...s, schedule: { ...s.schedule, transfer: t } };
   return job === "backup"
     ? { ...s, backup: { ...s.backup, transfer: t } }
     : { ...s, restore: { ...s.restore, transfer: t } };
@@ -33,7 +47,7 @@ export function setTransfer(s: AppState, job: JobKind, t: TransferState): AppSta
 
 /** True when any transfer is planning, running or stopping. */
 export function anyBusy(s: AppState): boolean {
-  return isBusy(s.backup.transfer) || isBusy(s.restore.transfer);
+  return TRANSFER_KINDS.some((job) => isBusy(transferOf(s, job)));
 }
 
 /** Starts planning `request`. */
@@ -113,12 +127,16 @@ export function jobAction(s: AppState, a: Action): AppState | null {
         "Cancelled: nothing was changed.",
       );
     }
-    case "transfer-started":
+    case "transfer-started": {
+      const t = transferOf(s, a.job);
+      // a stop asked before the start arrived stays asked
+      const phase = t.phase === "stopping" ? "stopping" : "running";
       return withStatus(
-        setTransfer(s, a.job, started(transferOf(s, a.job), a.at)),
-        `The ${a.job} is running.`,
+        setTransfer(s, a.job, { ...started(t, a.at), phase }),
+        `The ${transferLabel(s, a.job)} is running.`,
         "info",
       );
+    }
     case "transfer-events": {
       const t = transferOf(s, a.job);
       if (t.phase !== "running" && t.phase !== "stopping") return s;
@@ -126,16 +144,24 @@ export function jobAction(s: AppState, a: Action): AppState | null {
     }
     case "transfer-done": {
       const o = a.outcome;
+      const what = transferLabel(s, a.job);
       let next = setTransfer(s, a.job, finished(transferOf(s, a.job), o));
+      // a job run changes the job's last result
+      if (a.job === "job") {
+        next = withEffect(
+          { ...next, schedule: { ...next.schedule, select: s.schedule.running } },
+          { kind: "load-jobs" },
+        );
+      }
       const text = o.status === "success"
-        ? `The ${a.job} finished.`
+        ? `The ${what} finished.`
         : o.status === "dry-run"
         ? `Dry run finished: nothing was changed.`
         : o.status === "interrupted"
-        ? `The ${a.job} was stopped cleanly.`
+        ? `The ${what} was stopped cleanly.`
         : o.status === "partial"
-        ? `The ${a.job} finished with ${o.errors.length} error(s).`
-        : `The ${a.job} failed: ${o.message ?? "see the errors"}`;
+        ? `The ${what} finished with ${o.errors.length} error(s).`
+        : `The ${what} failed: ${o.message ?? "see the errors"}`;
       next = withStatus(
         next,
         text,
@@ -150,9 +176,10 @@ export function jobAction(s: AppState, a: Action): AppState | null {
     }
     case "stop-transfers": {
       let next: AppState = { ...s, overlay: null, quitWhenStopped: s.quitWhenStopped || a.quit };
-      for (const job of ["backup", "restore"] as const) {
+      for (const job of TRANSFER_KINDS) {
         const t = transferOf(next, job);
-        if (t.phase === "running") {
+        // a job run has no plan step: "planning" only means its start has not arrived yet
+        if (t.phase === "running" || (job === "job" && t.phase === "planning")) {
           next = withEffect(setTransfer(next, job, { ...t, phase: "stopping" }), {
             kind: "abort",
             job,

@@ -33,3 +33,14 @@ export function listRows(rows: number): number {
 export function overlayListRows(rows: number): number {
   return Math.max(3, bodyRows(rows) - 6);
 }
+
+/** Rows of the Settings screen's job-run panel (a heading and the transfer panel). */
+export function jobPanelRows(t: TransferState): number {
+  return t.phase === "idle" ? 0 : t.phase === "done" || t.phase === "failed" ? 5 : 7;
+}
+
+/** Rows of the job list on the Settings screen (the defaults form and headings above it). */
+export function settingsJobRows(rows: number, t: TransferState): number {
+  // title, intro, 4 form rows, message, jobs heading, column header; the detail line below
+  return Math.max(3, bodyRows(rows) - 10 - jobPanelRows(t));
+}

@@ -16,6 +16,8 @@ import { overlayScopes } from "./overlay.ts";
 import { ensureTree, initialRestoreForm, restoreFields } from "./restore_screen.ts";
 import { SETTINGS_FIELDS, settingsForm } from "./settings_screen.ts";
 import { IDLE_TRANSFER } from "./transfer.ts";
+import { INITIAL_SCHEDULE } from "./schedule.ts";
+import { jobFormFields } from "./schedule_form.ts";
 
 /** The home menu, in order. */
 export const HOME_ITEMS: readonly { screen: ScreenId; title: string; about: string }[] = [
@@ -34,7 +36,7 @@ export const HOME_ITEMS: readonly { screen: ScreenId; title: string; about: stri
   {
     screen: "settings",
     title: "Settings",
-    about: "defaults: concurrency, bandwidth limit, storage class",
+    about: "scheduled backup jobs; transfer defaults",
   },
 ];
 
@@ -58,7 +60,8 @@ export function initialState(opts: {
     backup: { form: initialBackupForm(), transfer: IDLE_TRANSFER },
     restore: { form: initialRestoreForm(), tree: null, transfer: IDLE_TRANSFER },
     history: { records: [], cursor: 0, loading: false, error: null },
-    settings: { form: settingsForm(undefined), message: null, jobs: null },
+    settings: { form: settingsForm(undefined), message: null },
+    schedule: INITIAL_SCHEDULE,
     effects: [{ kind: "load-config", select: null, message: null, id: 1 }],
     nextId: 2,
     exit: null,
@@ -79,8 +82,12 @@ export function screenScopes(s: AppState): Scope[] {
       return scopesForField(focusedField(s.backup.form, backupFields(s))?.kind);
     case "restore":
       return scopesForField(focusedField(s.restore.form, restoreFields(s))?.kind);
-    case "settings":
+    case "settings": {
+      const jf = s.schedule.form;
+      if (jf) return scopesForField(focusedField(jf.form, jobFormFields(jf))?.kind);
+      if (s.settings.form.focus === "jobs") return ["jobs", "list", "form", "global"];
       return scopesForField(focusedField(s.settings.form, SETTINGS_FIELDS)?.kind);
+    }
   }
 }
 
@@ -96,10 +103,7 @@ export function goScreen(s: AppState, screen: ScreenId): AppState {
   if (screen === "restore") next = ensureTree(next);
   if (screen === "settings") {
     next = withEffect(
-      {
-        ...next,
-        settings: { form: settingsForm(next.config?.defaults), message: null, jobs: null },
-      },
+      { ...next, settings: { form: settingsForm(next.config?.defaults), message: null } },
       { kind: "load-jobs" },
     );
   }

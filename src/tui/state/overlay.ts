@@ -16,6 +16,7 @@ import { overlayListRows } from "./layout.ts";
 import { moveCursor } from "./list_cursor.ts";
 import { loadEffect, restoreDestChosen } from "./restore_screen.ts";
 import { settingsChosen } from "./settings_screen.ts";
+import { jobFolderChosen, jobFormChosen } from "./schedule_form.ts";
 import { currentEntry, treeCommand } from "./tree.ts";
 
 /** The keymap scopes of an overlay. */
@@ -77,6 +78,7 @@ export function overlayCommand(
       if (command === "picker.choose") {
         const item = o.items[o.cursor];
         if (!item) return close(s);
+        if (o.target.screen === "job") return jobFormChosen(close(s), o.target.field, item.value);
         return o.target.screen === "config"
           ? configChosen(close(s), o.target.field, item.value)
           : settingsChosen(close(s), o.target.field, item.value);
@@ -89,6 +91,7 @@ export function overlayCommand(
       const r = folderPickerCommand(o.picker, command, page);
       if (!r) return s;
       if (r.chosen !== undefined) {
+        if (o.target === "job.folder") return jobFolderChosen(close(s), r.chosen);
         return o.target === "backup.folder"
           ? backupFolderChosen(close(s), r.chosen)
           : restoreDestChosen(close(s), r.chosen);

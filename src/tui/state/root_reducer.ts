@@ -12,7 +12,10 @@ import { configCommand, configResult, configScreenFor, switchProfile } from "./c
 import { folderFailed, folderListed } from "./folder_picker.ts";
 import { newForm } from "./form.ts";
 import { historyCommand } from "./history_screen.ts";
-import { anyBusy, jobAction } from "./jobs.ts";
+import { anyBusy, jobAction, TRANSFER_KINDS, transferLabel, transferOf } from "./jobs.ts";
+import { isBusy } from "./transfer.ts";
+import { scheduleAction } from "./schedule.ts";
+import { effectFailed } from "./effect_failed.ts";
 import { moveCursor } from "./list_cursor.ts";
 import { activeScopes, goScreen, HOME_ITEMS, screenScopes } from "./navigation.ts";
 import { overlayCommand } from "./overlay.ts";
@@ -55,14 +58,12 @@ function interrupt(s: AppState): AppState {
     return reduce(s, { type: "stop-transfers", quit: true });
   }
   if (!anyBusy(s)) return { ...s, exit: 0 };
-  const job = s.backup.transfer.phase === "running" || s.backup.transfer.phase === "planning"
-    ? "backup"
-    : "restore";
+  const job = TRANSFER_KINDS.find((k) => isBusy(transferOf(s, k))) ?? "backup";
   return {
     ...s,
     overlay: {
       kind: "confirm",
-      title: `Stop the ${job}?`,
+      title: `Stop the ${transferLabel(s, job)}?`,
       lines: [
         "Files already uploaded stay; files in flight finish or are aborted cleanly.",
         "Running it again later continues where it stopped.",
@@ -239,8 +240,6 @@ export function reduce(s: AppState, a: Action): AppState {
           message: { text: "Defaults saved.", tone: "ok" },
         },
       };
-    case "jobs-loaded":
-      return { ...s, settings: { ...s.settings, jobs: a.jobs } };
     case "passphrase-request":
       return {
         ...s,
@@ -260,35 +259,7 @@ export function reduce(s: AppState, a: Action): AppState {
     case "none":
       return s;
     default:
-      return jobAction(s, a) ?? s;
-  }
-}
-
-function effectFailed(s: AppState, a: Extract<Action, { type: "effect-failed" }>): AppState {
-  const error = { tone: "error" as const, lines: [a.message] };
-  switch (a.effect) {
-    case "test-connection":
-    case "list-buckets":
-    case "save-profile":
-    case "remove-profile":
-    case "make-default":
-      return withStatus(
-        { ...s, configScreen: { ...s.configScreen, busy: null, result: error } },
-        a.message,
-        "error",
-      );
-    case "save-defaults":
-      return { ...s, settings: { ...s.settings, message: { text: a.message, tone: "error" } } };
-    case "load-history":
-      return { ...s, history: { ...s.history, loading: false, error: a.message } };
-    case "load-config":
-      return withStatus(
-        { ...s, config: s.config ?? { version: 1, profiles: {} } },
-        a.message,
-        "error",
-      );
-    default:
-      return withStatus(s, a.message, "error");
+      return scheduleAction(s, a) ?? jobAction(s, a) ?? s;
   }
 }
 

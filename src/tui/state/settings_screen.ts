@@ -1,6 +1,6 @@
 /**
- * Settings: defaults for transfers (concurrency, bandwidth limit, storage class). Scheduled
- * jobs are listed read-only until the scheduling commands land.
+ * Settings: defaults for transfers (concurrency, bandwidth limit, storage class), then the
+ * scheduled jobs (a list field: schedule.ts; the add/edit form: schedule_form.ts).
  *
  * @module
  */
@@ -10,6 +10,8 @@ import type { Command } from "../keymap.ts";
 import { type AppState, withEffect } from "./app_state.ts";
 import { STORAGE_CLASSES } from "./choices.ts";
 import { type FieldSpec, focusField, formCommand, newForm, setValue } from "./form.ts";
+import { jobListCommand } from "./schedule.ts";
+import { jobFormCommand } from "./schedule_form.ts";
 
 /** The settings fields. */
 export const SETTINGS_FIELDS: readonly FieldSpec[] = [
@@ -17,6 +19,7 @@ export const SETTINGS_FIELDS: readonly FieldSpec[] = [
   { id: "bwlimit", kind: "text", label: "Bandwidth limit" },
   { id: "storageClass", kind: "choice", label: "Storage class" },
   { id: "save", kind: "button", label: "Save defaults", row: "buttons" },
+  { id: "jobs", kind: "list", label: "Scheduled jobs" },
 ];
 
 /** The settings form filled from the config's defaults. */
@@ -43,6 +46,11 @@ export function defaultsOf(s: AppState): Defaults {
 
 /** Handles a command on the settings screen; null when the screen does not take it. */
 export function settingsCommand(s: AppState, command: Command, text?: string): AppState | null {
+  if (s.schedule.form) return jobFormCommand(s, command, text);
+  if (s.settings.form.focus === "jobs") {
+    const handled = jobListCommand(s, command);
+    if (handled) return handled;
+  }
   const r = formCommand(s.settings.form, SETTINGS_FIELDS, command, text);
   if (!r) return null;
   const next = { ...s, settings: { ...s.settings, form: r.form } };

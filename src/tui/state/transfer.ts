@@ -37,8 +37,13 @@ export interface TransferState {
   progress: TransferProgress | null;
   /** (time ms, bytes) samples of the last few seconds, for the rate. */
   samples: Array<[number, number]>;
-  /** Files moving now (most recent first, a few). */
+  /**
+   * Files moving now: in the order they started when the engine reports starts (file-start),
+   * else the few that sent bytes last (most recent first).
+   */
   current: string[];
+  /** True once the engine reported a file-start (then `current` is exactly what is in flight). */
+  startsSeen: boolean;
   /** The file finished last (shown when nothing is known to be moving). */
   lastDone: string | null;
   errors: { name: string; message: string }[];
@@ -59,6 +64,7 @@ export const IDLE_TRANSFER: TransferState = {
   progress: null,
   samples: [],
   current: [],
+  startsSeen: false,
   lastDone: null,
   errors: [],
   notices: [],
@@ -68,6 +74,8 @@ export const IDLE_TRANSFER: TransferState = {
 
 const RATE_WINDOW_MS = 5000;
 const MAX_CURRENT = 3;
+/** Files in flight kept (the highest concurrency a run takes). */
+const MAX_IN_FLIGHT = 256;
 const MAX_NOTICES = 3;
 const MAX_ERRORS = 500;
 
@@ -120,10 +128,19 @@ export function applyEvents(
   let errors = t.errors;
   let notices = t.notices;
   let lastDone = t.lastDone;
+  let startsSeen = t.startsSeen;
   for (const e of events) {
     switch (e.type) {
+      case "file-start":
+        if (!startsSeen) current = [];
+        startsSeen = true;
+        if (!current.includes(e.file_name) && current.length < MAX_IN_FLIGHT) {
+          current = [...current, e.file_name];
+        }
+        break;
       case "progress": {
         const p = e.progress;
+        const before = progress?.filesDone ?? 0;
         // The plan's totals are the floor: a streamed engine run discovers its work as it goes.
         progress = {
           bytes: p.bytes_transferred,
@@ -134,8 +151,12 @@ export function applyEvents(
             t.summary?.transfers ?? 0,
           ),
         };
-        if (p.file_name && p.bytes_transferred < p.total_bytes) {
+        if (!startsSeen && p.file_name && p.bytes_transferred < p.total_bytes) {
           current = pushCurrent(current, p.file_name);
+        }
+        // A file counted as finished without a file-done (it vanished before its upload).
+        if (startsSeen && (p.files_done ?? 0) > before && p.file_name) {
+          current = current.filter((c) => c !== p.file_name);
         }
         break;
       }
@@ -163,7 +184,7 @@ export function applyEvents(
     samples = [...t.samples, [at, progress.bytes] as [number, number]];
     while (samples.length > 2 && at - samples[0]![0] > RATE_WINDOW_MS) samples = samples.slice(1);
   }
-  return { ...t, progress, current, errors, notices, samples, lastDone };
+  return { ...t, progress, current, startsSeen, errors, notices, samples, lastDone };
 }
 
 /** The run ended. */

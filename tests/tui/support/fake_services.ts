@@ -21,6 +21,13 @@ import type {
   SaveProfileResult,
   TuiServices,
 } from "../../../src/tui/services.ts";
+import type {
+  CronPreview,
+  JobDraft,
+  JobRow,
+  SaveJobResult,
+} from "../../../src/tui/schedule_types.ts";
+import { FakeJobs } from "./fake_jobs.ts";
 
 /** A scripted transfer: the plan, the events it emits and how it ends. */
 export interface ScriptedRun {
@@ -49,9 +56,12 @@ export class FakeServices implements TuiServices {
   backupRequests: BackupRequest[] = [];
   restoreRequests: RestoreRequest[] = [];
   testResult = { connected: true, bucket_accessible: true, error_message: null as string | null };
+  /** Scheduled jobs (one, "nightly", to start with). */
+  jobStore = new FakeJobs();
 
   constructor(config?: ConfigFile) {
     this.config = config ?? { version: 1, profiles: {} };
+    this.jobStore.put({ name: "nightly" });
   }
 
   loadConfig(): Promise<ConfigFile> {
@@ -164,14 +174,26 @@ export class FakeServices implements TuiServices {
     return "/home/me";
   }
 
-  jobs() {
-    return Promise.resolve([{
-      name: "nightly",
-      what: "0 2 * * * · /home/me/Photos -> Photos",
-      nextRun: "2026-11-25T02:00:00.000Z",
-      lastStatus: "success",
-      valid: true,
-    }]);
+  jobs(): Promise<JobRow[]> {
+    this.calls.push("jobs");
+    return Promise.resolve(this.jobStore.rows());
+  }
+
+  cronPreview(cron: string, timezone: string, count: number): Promise<CronPreview> {
+    return Promise.resolve(this.jobStore.preview(cron, timezone, count));
+  }
+
+  saveJob(draft: JobDraft, editing: string | null): Promise<SaveJobResult> {
+    return Promise.resolve(this.jobStore.save(draft, editing));
+  }
+
+  removeJob(name: string): Promise<void> {
+    this.jobStore.remove(name);
+    return Promise.resolve();
+  }
+
+  runJob(name: string, sink: (e: EngineEvent) => void, signal: AbortSignal): Promise<RunOutcome> {
+    return this.jobStore.runJob(name, sink, signal);
   }
 
   history(): Promise<HistoryRecord[]> {
