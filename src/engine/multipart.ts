@@ -293,5 +293,18 @@ export async function multipartUpload(
     { abortSignal: signal },
   );
   records?.remove(req.target, key);
-  return { etag: unquoteEtag(done.ETag), bytes: req.size, md5, resumedParts };
+  // RGW answers a first CompleteMultipartUpload with an empty <ETag>: compute it as S3 does
+  // (MD5 of the parts' binary MD5s, "-", the part count), so the manifest row holds the ETag the
+  // listing will show and the next run does not rehash the file to find out.
+  const etag = unquoteEtag(done.ETag) || multipartEtag(etags);
+  return { etag, bytes: req.size, md5, resumedParts };
+}
+
+/** The ETag S3 gives a multipart object: MD5 of the concatenated part MD5s, "-", part count. */
+export function multipartEtag(partEtags: readonly string[]): string {
+  const raw = new Uint8Array(partEtags.length * 16);
+  partEtags.forEach((hex, i) => {
+    for (let b = 0; b < 16; b++) raw[i * 16 + b] = parseInt(hex.slice(b * 2, b * 2 + 2), 16);
+  });
+  return `${md5Bytes(raw).hex}-${partEtags.length}`;
 }
