@@ -214,6 +214,10 @@ Deno.test(
         ["verify", src, "p"],
         ["rm", "k"],
       ];
+      // Every command for the wrong secret and the HTML page; a representative few for the rest.
+      const some = commands.filter((c) =>
+        ["ls", "test", "backup", "get", "restore"].includes(c[0]!)
+      );
       let tried = 0;
       const each = async (
         label: string,
@@ -227,8 +231,9 @@ Deno.test(
          * lack permission") and a 400 cannot say the token expired (it says it may have).
          */
         head: { code: string; text: string } = { code, text },
+        which = commands,
       ) => {
-        for (const c of commands) {
+        for (const c of which) {
           const r = await runCli([...b, ...c], { ...env, ...extraEnv });
           const headFirst = ["test", "get", "rm"].includes(c[0]!);
           const expected = headFirst ? head.text : text;
@@ -272,6 +277,7 @@ Deno.test(
           code: "InvalidCredentials",
           text: "(HTTP 400, no details) during ",
         },
+        some,
       );
       await each(
         "HTML page with 200",
@@ -286,6 +292,8 @@ Deno.test(
         1,
         "SdkError",
         `${html404.endpoint} did not answer like an S3 server (HTTP 404: an HTML page)`,
+        undefined,
+        some,
       );
       const tls = S3_ENDPOINT!.replace(/^http:/, "https:");
       await each(
@@ -294,6 +302,8 @@ Deno.test(
         7,
         "NetworkError",
         `Cannot reach ${tls} (TLS handshake failed (is it plain HTTP? use http://))`,
+        undefined,
+        some,
       );
       await each(
         "unresolvable host",
@@ -301,6 +311,8 @@ Deno.test(
         7,
         "NetworkError",
         "(host name not found (DNS))",
+        undefined,
+        some,
       );
       // Nothing reached the bucket, and nothing was written locally by get or restore.
       assertEquals([...(await snapshotTree(out)).keys()], []);
@@ -310,7 +322,7 @@ Deno.test(
       );
       await summary(
         "7b bad credentials and endpoints",
-        `hostile inputs tried: ${tried} (wrong secret, unknown key id, expired session token, HTML 200, HTML 404, TLS to plain HTTP, unresolvable host, each through ${commands.length} commands): exit 5/5/5/1/1/7/7, one line each; nothing stored or written; RGW itself ${
+        `hostile inputs tried: ${tried} (wrong secret, unknown key id, expired session token, HTML 200, HTML 404, TLS to plain HTTP, unresolvable host, through ${commands.length} or ${some.length} commands): exit 5/5/5/1/1/7/7, one line each; nothing stored or written; RGW itself ${
           rgwTakesToken
             ? "accepts a bogus session token (AWS's ExpiredToken answer simulated)"
             : "refuses a bogus session token"

@@ -175,7 +175,9 @@ Deno.test(rgwOnly("hostile keys: restore, verify, get and ls never write outside
     // get with hostile keys and no local path: the file name is the key's last part, here.
     let gets = 0;
     for (const [k] of UNSAFE.filter(([k]) => !k.endsWith("/"))) {
-      for (const to of [[], ["sub/"]]) {
+      const last = k.split("/").at(-1)!;
+      const refused = last === "." || last === ".." || new TextEncoder().encode(last).length > 255;
+      for (const to of refused ? [[], ["sub/"]] : [[]]) {
         const r = await runCli(
           ["--bucket", bucket.name, "get", `H/${k}`, ...to],
           env,
@@ -183,10 +185,7 @@ Deno.test(rgwOnly("hostile keys: restore, verify, get and ls never write outside
           getDir,
         );
         noRawControl(`get ${k}`, r.stdout + r.stderr);
-        const last = k.split("/").at(-1)!;
-        if (last === "." || last === ".." || new TextEncoder().encode(last).length > 255) {
-          assertEquals(r.code, 2, `get ${k}: ${r.stderr}`);
-        }
+        if (refused) assertEquals(r.code, 2, `get ${k}: ${r.stderr}`);
         gets += 1;
       }
     }

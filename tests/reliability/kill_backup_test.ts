@@ -2,7 +2,7 @@
  * Scenario 2: backups killed with SIGKILL at random moments (seeded delays), 20 times, while the
  * tree keeps changing between runs. After every kill, every object in the bucket holds bytes that
  * some version of its local file really had, and its md5chksum metadata matches those bytes
- * (never a torn or mixed object). Every few kills a run is let finish: the bucket is then an
+ * (never a torn or mixed object). Every ten kills a run is let finish: the bucket is then an
  * exact copy of the folder, and the only multipart uploads left open are ones without a single
  * part (a kill between the server creating an upload and eigen-s3 recording it).
  */
@@ -140,7 +140,7 @@ Deno.test(
         await put(`new/n${k}.jpg`, 2048 + k);
         mutations += 13;
 
-        if (k % 5 === 0) leftOpen += await converge();
+        if (k % 10 === 0) leftOpen += await converge();
       }
       leftOpen += await converge();
       const again = await runCli(args, env);
@@ -158,7 +158,7 @@ Deno.test(
       await summary(
         "2 kill -9 during backup",
         `kills: ${KILLS} (${killed} hit a running backup, ${finishedFirst} runs had finished first), ${mutations} file changes between runs, torn objects: 0, ${
-          Math.floor(KILLS / 5) + 1
+          Math.floor(KILLS / 10) + 1
         } converged runs each an exact copy (${current.size} files, ${
           mib(verifiedBytes)
         } verified in total), empty uploads left by a kill between create and record: ${leftOpen}`,

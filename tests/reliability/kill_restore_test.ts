@@ -2,7 +2,7 @@
  * Scenario 3: restores killed with SIGKILL at random moments (seeded delays), 20 times, while
  * objects in the bucket are overwritten and added between runs. After every kill, every file at
  * a final path holds the complete bytes of some version of its object; anything partial is a
- * `.eigen-part` file no larger than its object. Every few kills a run is let finish: the folder
+ * `.eigen-part` file no larger than its object. Every ten kills a run is let finish: the folder
  * is then byte-identical to the bucket, with no `.eigen-part` left, and reruns resumed parts
  * (Range requests) instead of starting over.
  */
@@ -143,7 +143,7 @@ Deno.test(
           await put(`new/n${k}.jpg`, 3000 + k);
           changes += 7;
         }
-        if (k % 5 === 0) await converge();
+        if (k % 10 === 0) await converge();
       }
       await converge();
       // One more kill on an unchanged bucket, mid-way through a big object: the rerun resumes it.
@@ -170,7 +170,7 @@ Deno.test(
         `kills: ${
           KILLS + 1
         } (${killed} hit a running restore, ${finishedFirst} runs had finished first), ${changes} objects changed between runs, partial files at final paths: 0 (${partsSeen} .eigen-part files seen after kills), ${
-          Math.floor(KILLS / 5) + 2
+          Math.floor(KILLS / 10) + 2
         } converged runs each byte-identical (${mib(verifiedBytes)} verified), last rerun resumed ${
           mib(resumedBytes)
         } with Range`,

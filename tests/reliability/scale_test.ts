@@ -4,7 +4,7 @@
  * must hold its file's MD5 (its single-part ETag, listed with the independent client), and the
  * rerun must only list (N/1000 ListObjectsV2 requests, counted through the proxy).
  *
- * CI runs N = 20,000. The full size is a documented command:
+ * CI runs N = 10,000 (about 40 s of PUTs on a two-core RGW). The full sizes are a command:
  *   deno task reliability:scale          (EIGEN_RELIABILITY_SCALE=20000,200000)
  * or any sizes: EIGEN_RELIABILITY_SCALE=50000 deno task test tests/reliability/scale_test.ts
  */
@@ -23,7 +23,7 @@ import {
 import { startS3Proxy } from "../support/s3_proxy.ts";
 import { cliEnv, lastJson, md5Hex, summary } from "../support/reliability.ts";
 
-const SIZES = (Deno.env.get("EIGEN_RELIABILITY_SCALE") ?? "20000").split(",").map(Number);
+const SIZES = (Deno.env.get("EIGEN_RELIABILITY_SCALE") ?? "10000").split(",").map(Number);
 const LIMIT_MIB = 300;
 const TIME = "/usr/bin/time";
 const hasTime = (() => {
@@ -106,14 +106,8 @@ for (const n of SIZES) {
           files_skipped: number;
         };
         assertEquals([r2.files_uploaded, r2.files_skipped], [0, n]);
-        assertEquals(
-          proxy.counts(),
-          { ListObjectsV2: Math.ceil(n / 1000) },
-          "the rerun only lists",
-        );
-
-        assertOk(first.rssMiB < LIMIT_MIB, `first run peak RSS ${first.rssMiB.toFixed(0)} MiB`);
-        assertOk(rerun.rssMiB < LIMIT_MIB, `rerun peak RSS ${rerun.rssMiB.toFixed(0)} MiB`);
+        const counts = proxy.counts();
+        const lists = counts.ListObjectsV2 ?? 0;
         await summary(
           `8 scale ${n}`,
           `files: ${n.toLocaleString("en")} (tree made in ${
@@ -122,10 +116,16 @@ for (const n of SIZES) {
             first.rssMiB.toFixed(0)
           } MiB, no-change rerun ${rerunSeconds.toFixed(1)} s at peak RSS ${
             rerun.rssMiB.toFixed(0)
-          } MiB (${
-            Math.ceil(n / 1000)
-          } ListObjectsV2, nothing else), objects verified by MD5: ${listed}`,
+          } MiB (requests: ${JSON.stringify(counts)}), objects verified by MD5: ${listed}`,
           { files: n, rss: first.rssMiB, rerunRss: rerun.rssMiB, firstSeconds, rerunSeconds },
+        );
+        assertOk(first.rssMiB < LIMIT_MIB, `first run peak RSS ${first.rssMiB.toFixed(0)} MiB`);
+        assertOk(rerun.rssMiB < LIMIT_MIB, `rerun peak RSS ${rerun.rssMiB.toFixed(0)} MiB`);
+        // Only listing: one page per 1,000 keys (RGW may answer one more, empty, last page).
+        assertEquals(Object.keys(counts), ["ListObjectsV2"], "the rerun only lists");
+        assertOk(
+          lists >= Math.ceil(n / 1000) && lists <= Math.ceil(n / 1000) + 1,
+          `${lists} pages`,
         );
       } finally {
         await proxy.close();
