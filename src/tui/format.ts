@@ -65,8 +65,8 @@ export function fitRoute(route: string, width: number): string {
 
 /**
  * Packs `names` after `head` into at most `maxLines` lines of `width` characters, comma
- * separated; what does not fit is counted at the end ("+5 more"). Names longer than a line are
- * cut from the left (their end matters).
+ * separated; what does not fit is counted at the end ("+5 more"). A name longer than a line is
+ * cut from the left (its end matters).
  */
 export function packNames(
   head: string,
@@ -74,34 +74,33 @@ export function packNames(
   width: number,
   maxLines: number,
 ): string[] {
+  const len = (t: string) => [...t].length;
   const lines: string[] = [];
   let line = head;
-  let fresh = true;
+  let count = 0;
   for (let i = 0; i < names.length; i++) {
-    const rest = names.length - i - 1;
-    const tail = lines.length === maxLines - 1 && rest > 0 ? `, +${rest} more` : "";
-    const sep = fresh ? "" : ", ";
-    const room = width - [...line].length - [...sep].length - [...tail].length;
+    const last = lines.length >= maxLines - 1;
+    const after = names.length - i - 1;
+    // what must still fit behind this name: the count on the last line, a comma elsewhere
+    const reserve = after === 0 ? 0 : last ? len(`, +${after} more`) : 1;
+    const sep = count > 0 ? ", " : "";
+    const room = width - len(line) - len(sep) - reserve;
     const name = names[i]!;
-    if ([...name].length <= room) {
+    if (len(name) <= room) {
       line += sep + name;
-      fresh = false;
-      continue;
-    }
-    if (!fresh && lines.length < maxLines - 1) {
+      count++;
+    } else if (count > 0 && !last) {
       lines.push(line + ",");
       line = "  ";
-      fresh = true;
+      count = 0;
       i--;
-      continue;
-    }
-    if (fresh && room > 8) {
+    } else if (count === 0 && room >= 8) {
       line += fitLeft(name, room);
-      fresh = false;
-      continue;
+      count++;
+    } else {
+      lines.push(fit(`${line}${count > 0 ? "," : ""} +${names.length - i} more`, width));
+      return lines;
     }
-    lines.push(fit(`${line}${fresh ? "" : ","} +${names.length - i} more`, width));
-    return lines;
   }
   lines.push(line);
   return lines;
@@ -129,4 +128,15 @@ export function formatZoned(iso: string, tz: string, weekday = false): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   const date = `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
   return weekday ? `${get("weekday")} ${date}` : date;
+}
+
+/**
+ * "Wed 11-25 03:00 · Thu 11-26 03:00 · ..." in `tz`; with the year when a run is not in this
+ * year.
+ */
+export function runsText(runs: readonly string[], tz: string, now = new Date()): string {
+  const shown = runs.map((r) => formatZoned(r, tz, true));
+  const year = formatZoned(now.toISOString(), tz).slice(0, 4);
+  const thisYear = shown.every((r) => r.slice(4, 8) === year);
+  return shown.map((r) => thisYear ? r.slice(0, 4) + r.slice(9) : r).join(" · ");
 }

@@ -90,3 +90,27 @@ Deno.test("progress bar text", () => {
   assertEquals(barText(100, 4), "████");
   assertEquals(percentOf({ bytes: 0, total: 0, filesDone: 1, filesTotal: 4 }), 25);
 });
+
+Deno.test("transfer: file-start lists exactly the files in flight, in the order they started", () => {
+  let t = started(planReady(planning(false), 1, summary({ transfers: 4 })), 0);
+  const start = (f: string): EngineEvent => ({
+    type: "file-start",
+    operation_id: "op",
+    file_name: f,
+    bytes: 1,
+  });
+  t = applyEvents(t, [prog("x", 0, 10), start("a"), start("b"), start("c")], 10);
+  assertEquals(t.current, ["a", "b", "c"], "a progress before any start is forgotten");
+  // bytes of a file do not reorder the list once starts are known
+  t = applyEvents(t, [prog("c", 5, 10, { done: 0, total: 4 })], 20);
+  assertEquals(t.current, ["a", "b", "c"]);
+  t = applyEvents(t, [
+    { type: "file-done", operation_id: "op", file_name: "a", bytes: 1, action: "upload" },
+    { type: "file-error", operation_id: "op", file_name: "b", code: "UploadFailed", message: "x" },
+    start("d"),
+  ], 30);
+  assertEquals([t.current, t.lastDone], [["c", "d"], "a"]);
+  // a file counted done without a file-done (it vanished) leaves the list too
+  t = applyEvents(t, [prog("c", 5, 10, { done: 3, total: 4 })], 40);
+  assertEquals(t.current, ["d"]);
+});

@@ -10,7 +10,7 @@ import type { ReactNode } from "react";
 import type { AppState, JobFormState } from "../state/app_state.ts";
 import { jobFormFields } from "../state/schedule_form.ts";
 import { useTheme } from "../theme.tsx";
-import { fit, formatZoned } from "../format.ts";
+import { fit, runsText } from "../format.ts";
 import { FormFields, LABEL_WIDTH, ScreenTitle } from "./fields.tsx";
 
 /** A line under a field, aligned with the values. */
@@ -20,17 +20,6 @@ function Under(props: { width: number; children: ReactNode }) {
       {props.children}
     </Box>
   );
-}
-
-/**
- * "Wed 11-25 03:00 · Thu 11-26 03:00 · ..." in `tz`; with the year when a run is not in this
- * year.
- */
-export function runsText(runs: readonly string[], tz: string, now = new Date()): string {
-  const shown = runs.map((r) => formatZoned(r, tz, true));
-  const year = formatZoned(now.toISOString(), tz).slice(0, 4);
-  const thisYear = shown.every((r) => r.slice(4, 8) === year);
-  return shown.map((r) => thisYear ? r.slice(0, 4) + r.slice(9) : r).join(" · ");
 }
 
 /** The job form. */
