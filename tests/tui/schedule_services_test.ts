@@ -13,6 +13,7 @@ import {
   rawClient,
   rgwOnly,
   runCli,
+  S3_ENDPOINT,
   sandbox,
   TEST_ACCESS_KEY,
   TEST_SECRET_KEY,
@@ -26,8 +27,9 @@ import { createSecretStore } from "../../src/secrets/mod.ts";
 import { ScheduleServices } from "../../src/tui/schedule_services.ts";
 import { fieldOfMessage, type JobDraft } from "../../src/tui/schedule_types.ts";
 import { oneProfile } from "./support/fake_services.ts";
+import { startS3Proxy } from "../support/s3_proxy.ts";
 
-async function services(env: Record<string, string>) {
+function services(env: Record<string, string>) {
   const ctx = createContext(
     {},
     new Output({ json: false, quiet: true, verbose: false, color: false }),
@@ -40,6 +42,28 @@ async function services(env: Record<string, string>) {
     promptPassphrase: () => Promise.reject(new Error("no prompt in tests")),
   });
   return { ctx, jobs: new ScheduleServices(ctx, (p, backend) => store.load(p, backend)) };
+}
+
+async function configure(env: Record<string, string>, endpoint: string, bucket: string) {
+  const configured = await runCli(
+    [
+      "configure",
+      "--endpoint",
+      endpoint,
+      "--region",
+      "us-east-1",
+      "--bucket",
+      bucket,
+      "--access-key-id",
+      TEST_ACCESS_KEY,
+      "--secret-stdin",
+      "--secret-backend",
+      "file",
+    ],
+    env,
+    TEST_SECRET_KEY,
+  );
+  assertEquals(configured.code, 0, configured.stderr);
 }
 
 function draft(over: Partial<JobDraft> = {}): JobDraft {
@@ -60,7 +84,7 @@ function draft(over: Partial<JobDraft> = {}): JobDraft {
 
 Deno.test("schedule services: errors name their field; edits keep hidden settings", async () => {
   const box = await sandbox();
-  const { ctx, jobs } = await services(box.env);
+  const { ctx, jobs } = services(box.env);
   try {
     const folder = join(box.home, "Photos");
     await Deno.mkdir(folder);
@@ -123,7 +147,7 @@ Deno.test("schedule services: errors name their field; edits keep hidden setting
 
 Deno.test("schedule services: the cron preview; messages split at the field they name", async () => {
   const box = await sandbox();
-  const { ctx, jobs } = await services(box.env);
+  const { ctx, jobs } = services(box.env);
   try {
     const ok = await jobs.cronPreview("30 4 * * 1", "Europe/Berlin", 3);
     assertEquals(ok.ok && ok.runs.length, 3);
@@ -163,31 +187,13 @@ Deno.test(
     const s3 = rawClient();
     const bucket = await createTestBucket(s3, "tuijob");
     const box = await sandbox();
-    const { ctx, jobs } = await services(box.env);
+    const { ctx, jobs } = services(box.env);
     try {
       const folder = join(box.home, "Docs");
       await writeFile(join(folder, "a.txt"), "one\n");
       await writeFile(join(folder, "sub", "b.bin"), 300_000);
       await writeFile(join(folder, "big.bin"), 9 * 1024 * 1024);
-      const configured = await runCli(
-        [
-          "configure",
-          "--endpoint",
-          Deno.env.get("EIGEN_TEST_S3_ENDPOINT") ?? "http://127.0.0.1:7480",
-          "--region",
-          "us-east-1",
-          "--bucket",
-          bucket.name,
-          "--access-key-id",
-          TEST_ACCESS_KEY,
-          "--secret-stdin",
-          "--secret-backend",
-          "file",
-        ],
-        box.env,
-        TEST_SECRET_KEY,
-      );
-      assertEquals(configured.code, 0, configured.stderr);
+      await configure(box.env, S3_ENDPOINT!, bucket.name);
       assertEquals(
         (await jobs.saveJob(draft({ name: "docs", folder, prefix: "docs" }), null)).saved,
         true,
@@ -213,6 +219,52 @@ Deno.test(
       assertEquals([row.last?.status, row.last?.uploaded, row.last?.failed], ["success", 3, 0]);
     } finally {
       ctx.close();
+      await bucket.drop();
+      s3.destroy();
+      await box.cleanup();
+    }
+  },
+);
+
+Deno.test(
+  {
+    ...rgwOnly("schedule services: a stopped run is interrupted cleanly; the next run finishes"),
+    sanitizeResources: false,
+    sanitizeOps: false,
+  },
+  async () => {
+    const s3 = rawClient();
+    const bucket = await createTestBucket(s3, "tuistop");
+    // every upload takes 200 ms more, so the run is still going when it is stopped
+    const proxy = await startS3Proxy(S3_ENDPOINT!, {
+      rules: [{ action: "latency", ms: 200, match: (r) => r.op === "PutObject" }],
+    });
+    const box = await sandbox();
+    const { ctx, jobs } = services(box.env);
+    try {
+      const folder = join(box.home, "Many");
+      for (let i = 0; i < 60; i++) await writeFile(join(folder, `f${i}.bin`), 2048);
+      await configure(box.env, proxy.endpoint, bucket.name);
+      assertEquals(
+        (await jobs.saveJob(draft({ name: "many", folder, prefix: "many" }), null)).saved,
+        true,
+      );
+      const stop = new AbortController();
+      const events: EngineEvent[] = [];
+      const outcome = await jobs.runJob("many", (e) => {
+        events.push(e);
+        if (e.type === "file-done") stop.abort();
+      }, stop.signal);
+      assertEquals(outcome.status, "interrupted");
+      const uploaded = (await listKeys(s3, bucket.name)).length;
+      assertOk(uploaded > 0 && uploaded < 60, `objects after the stop: ${uploaded}`);
+      assertEquals((await jobs.jobs())[0]?.last?.status, "interrupted");
+      // the lock was released: running again finishes the job
+      const again = await jobs.runJob("many", () => {}, new AbortController().signal);
+      assertEquals([again.status, again.transferred + uploaded], ["success", 60]);
+    } finally {
+      ctx.close();
+      await proxy.close();
       await bucket.drop();
       s3.destroy();
       await box.cleanup();

@@ -50,7 +50,7 @@ Deno.test("render settings: the job list, a new job with a live cron check, run 
     let f = await until(app.lastFrame, "Scheduled jobs (1)");
     assertIncludes(f, "Tab: go to the list");
     assertOk(/nightly\s+0 2 \* \* \*\s+2026-11-25 02:00\s+never run/.test(f), f);
-    assertIncludes(f, "/home/me/Photos -> home:Photos · s3://photos/Photos/ · UTC");
+    assertIncludes(f, "/home/me/Photos -> home:Photos · UTC · s3://photos/Photos/");
     checkSize(f);
     await press(app, BACKTAB);
     f = await until(app.lastFrame, "a add · e edit · x remove · r run now");

@@ -40,11 +40,11 @@ export function jobLine(r: JobRow, width: number): string {
     fit(`${r.folder} -> ${r.profile}:${r.prefix}`, room - LAST_W);
 }
 
-/** The selected job in one line: where it goes and in which time zone. */
+/** The selected job in one line: where it goes, its time zone, the bucket URL last. */
 export function jobDetail(r: JobRow): string {
   if (!r.valid) return `✗ ${r.error ?? "invalid"} (e: fix it)`;
   const to = r.destination ? ` · ${r.destination}` : "";
-  return `${r.folder} -> ${r.profile}:${r.prefix || "(root)"}${to} · ${r.timezone}`;
+  return `${r.folder} -> ${r.profile}:${r.prefix || "(root)"} · ${r.timezone}${to}`;
 }
 
 /** The jobs section. */
