@@ -16,17 +16,17 @@ import { Marker } from "./fields.tsx";
 import { ListView } from "./list_view.tsx";
 import { TransferPanel } from "./transfer_panel.tsx";
 
-const NAME_W = 14;
+const NAME_W = 17;
 const CRON_W = 13;
 const NEXT_W = 17;
-const LAST_W = 26;
+const LAST_W = 30;
 
-/** "✓ success 11-24 03:00", "! partial (2 failed) ...", "never run". */
+/** "✓ success 11-24 03:00", "! partial 11-24 03:00, 2 failed", "never run". */
 export function lastText(last: JobLast | null, tz: string): string {
   if (!last) return "never run";
   const mark = last.status === "success" ? "✓" : last.status === "failed" ? "✗" : "!";
-  const failed = last.failed ? ` (${last.failed} failed)` : "";
-  return `${mark} ${last.status}${failed} ${formatZoned(last.finishedAt, tz).slice(5)}`;
+  const failed = last.failed ? `, ${last.failed} failed` : "";
+  return `${mark} ${last.status} ${formatZoned(last.finishedAt, tz).slice(5)}${failed}`;
 }
 
 /** One row of the list, `width` characters at most. */

@@ -12,6 +12,7 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import {
   dropBucket,
   rawClient,
+  runCli,
   S3_ENDPOINT,
   sandbox,
   TEST_ACCESS_KEY,
@@ -48,6 +49,8 @@ for (let i = 1; i <= 60; i++) {
 }
 await writeFile(join(pictures, "2025", "holiday.mp4"), 24 * 1024 * 1024);
 await writeFile(join(pictures, "notes.txt"), "Photos of the family, sorted by year.\n");
+const documents = join(home, "Documents");
+await writeFile(join(documents, "taxes-2025.pdf"), 120_000);
 
 const shots: { title: string; text: string; note?: string }[] = [];
 const app = await TmuxApp.start(box.env, home);
@@ -127,6 +130,53 @@ try {
   await app.keys("4");
   await app.waitFor("newest first");
   await shot("History");
+  // scheduled jobs: one added with the CLI, one from the Settings screen, then run now
+  const added = await runCli(
+    ["schedule", "add", "documents", "--folder", documents, "--cron", "@daily"],
+    box.env,
+  );
+  if (added.code !== 0) throw new Error(added.stderr);
+  await app.keys("5");
+  await app.waitFor("Scheduled jobs (1)");
+  await app.keys("BTab", "a");
+  await app.waitFor("New scheduled job");
+  await app.type("nightly-photos");
+  await app.keys("Tab");
+  await app.type(pictures);
+  await app.keys("Tab", "Tab");
+  await app.type("archive/Pictures");
+  await app.keys("Tab");
+  await app.type("30 2 * *");
+  await app.waitFor("has 4 fields, not 5");
+  await shot(
+    "Settings: a new scheduled job, the cron expression checked as it is typed",
+    "Errors are shown under the field they name, in words; Save checks everything again.",
+  );
+  await app.type(" *");
+  await app.keys("Tab");
+  await app.type("Europe/Berlin");
+  await app.keys("Tab");
+  await app.type("*.tmp");
+  await app.waitFor("next: ");
+  await shot(
+    "Settings: the job form with its next runs",
+    "The next three runs are shown in the job's time zone as soon as the expression is valid.",
+  );
+  await app.keys("Tab", "Tab", "Tab", "Enter");
+  await app.waitFor("Scheduled jobs (2)");
+  await shot(
+    "Settings: scheduled jobs",
+    "a adds, e or Enter edits, x removes (after a question), r runs the job now. The line under the list shows where the selected job goes.",
+  );
+  await app.keys("r");
+  await app.waitFor(/[1-9]\d% \(/, 30_000);
+  await shot(
+    "Settings: a job running now",
+    "Progress as on the Backup screen, with the files in flight; Ctrl+C asks before stopping cleanly.",
+  );
+  await app.waitFor("Done in", 60_000);
+  await app.waitFor("✓ success");
+  await shot("Settings: the job's result", "The list shows the new last result.");
   await app.resize(70, 20);
   await app.waitFor("Window too small");
   await shot("Below 80x24");
@@ -150,6 +200,7 @@ const out = [
   "Start it with `eigen-s3` (no command) on a terminal, or `eigen-s3 tui`. Keys: Tab and arrows",
   "move, Enter presses or opens, Space ticks or selects, Esc goes back, `?` shows the keys of",
   "the screen, 1-5 (Alt+1-5 in a text field) switch screens, q quits, Ctrl+C stops a transfer.",
+  "Scheduled jobs live on the Settings screen (5): Tab to the list, then a/e/x/r.",
   "",
 ];
 for (const s of shots) {
