@@ -55,6 +55,11 @@ export interface DownloadRequest {
   limiter?: BandwidthLimiter;
   records?: DownloadRecords;
   signal?: AbortSignal;
+  /**
+   * The caller knows no `.eigen-part` can exist (its folder was created by this run): skip the
+   * check for one.
+   */
+  noPartExpected?: boolean;
   /** Bytes received (including bytes of a resumed part found on disk). */
   onBytes?: (delta: number) => void;
 }
@@ -113,7 +118,7 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
   const started = performance.now();
   throwIfAborted(req.signal);
   const part = partPathFor(req.dest);
-  const partInfo = await lstatOrNull(part);
+  const partInfo = req.noPartExpected ? null : await lstatOrNull(part);
   const rec = partInfo ? req.records?.find(part) : undefined;
   let offset = 0;
   if (partInfo) {
@@ -159,35 +164,66 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
   }
 
   const hash = md5Stream();
-  const file = await Deno.open(
-    part,
-    offset > 0 ? { write: true, append: true } : { write: true, createNew: true, mode: 0o644 },
-  );
+  const body = out.Body as Readable | undefined;
   let written = offset;
-  try {
-    if (offset > 0) {
-      using reader = await Deno.open(part, { read: true });
-      await readRange(reader, 0, offset, (c) => hash.update(c), req.signal);
-      req.onBytes?.(offset);
+  const take = async (chunk: Uint8Array) => {
+    throwIfAborted(req.signal);
+    if (req.limiter) await req.limiter.take(chunk.length, req.signal);
+    hash.update(chunk);
+    written += chunk.length;
+    if (written > total) {
+      throw new EngineError(
+        "DownloadFailed",
+        `'${req.key}' sent more bytes than announced: run again.`,
+        { retryable: true },
+      );
     }
-    const body = out.Body as Readable | undefined;
-    if (body) {
-      try {
-        for await (const chunk of body as AsyncIterable<Uint8Array>) {
-          throwIfAborted(req.signal);
-          if (req.limiter) await req.limiter.take(chunk.length, req.signal);
-          let off = 0;
-          while (off < chunk.length) off += await file.write(chunk.subarray(off));
-          hash.update(chunk);
-          written += chunk.length;
-          req.onBytes?.(chunk.length);
-        }
-      } finally {
-        body.destroy?.();
+    req.onBytes?.(chunk.length);
+  };
+  if (offset === 0 && !recorded) {
+    // A small object is gathered in memory (at most RESUME_RECORD_MIN_BYTES) and written with
+    // one call: on restores of many small files the per-file file operations add up.
+    const chunks: Uint8Array[] = [];
+    try {
+      for await (const chunk of (body ?? []) as AsyncIterable<Uint8Array>) {
+        await take(chunk);
+        chunks.push(chunk);
+      }
+    } finally {
+      body?.destroy?.();
+    }
+    const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(written);
+    if (chunks.length !== 1) {
+      let off = 0;
+      for (const c of chunks) {
+        bytes.set(c, off);
+        off += c.length;
       }
     }
-  } finally {
-    file.close();
+    await Deno.writeFile(part, bytes, { createNew: true, mode: 0o644 });
+  } else {
+    const file = await Deno.open(
+      part,
+      offset > 0 ? { write: true, append: true } : { write: true, createNew: true, mode: 0o644 },
+    );
+    try {
+      if (offset > 0) {
+        using reader = await Deno.open(part, { read: true });
+        await readRange(reader, 0, offset, (c) => hash.update(c), req.signal);
+        req.onBytes?.(offset);
+      }
+      try {
+        for await (const chunk of (body ?? []) as AsyncIterable<Uint8Array>) {
+          await take(chunk);
+          let off = 0;
+          while (off < chunk.length) off += await file.write(chunk.subarray(off));
+        }
+      } finally {
+        body?.destroy?.();
+      }
+    } finally {
+      file.close();
+    }
   }
   if (written !== total) {
     throw new EngineError(

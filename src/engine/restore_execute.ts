@@ -5,6 +5,7 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import { EngineError, isAbortError } from "./errors.ts";
 import { type EventSink, progressPayload } from "./events.ts";
 import { type BandwidthLimiter, sleep } from "./bandwidth.ts";
@@ -111,6 +112,7 @@ export async function downloadPlanned(
   const files = { done: 0, total: items.length };
   const records = opts.records ?? memoryDownloadRecords();
   const verified = new Set<string>();
+  const created = new Set<string>();
   let done = 0;
   const tick = (name: string) =>
     run.sink({ type: "progress", progress: progressPayload(run.op, name, done, total, files) });
@@ -121,7 +123,7 @@ export async function downloadPlanned(
     run.sink({ type: "file-start", operation_id: run.op, file_name: path, bytes: it.size });
     for (let attempt = 1;; attempt++) {
       try {
-        const dest = await prepareDestination(root, path.split("/"), verified);
+        const dest = await prepareDestination(root, path.split("/"), verified, created);
         const outcome = await downloadFile({
           client: opts.client,
           target: opts.target,
@@ -129,6 +131,7 @@ export async function downloadPlanned(
           key: it.key,
           ...(it.version_id ? { versionId: it.version_id } : {}),
           dest,
+          noPartExpected: attempt === 1 && created.has(dirname(dest)),
           limiter: run.limiter,
           records,
           signal: opts.signal,

@@ -181,12 +181,14 @@ export class TargetInspector {
  * Creates the parent folders of `root/segments...` one level at a time (mode 0755 before the
  * umask), refusing when a component is a symlink or not a folder. Returns the final path.
  * Safe to call concurrently for paths that share parents. `verified` remembers, for one run,
- * the folders already checked or created, so each is inspected once.
+ * the folders already checked or created, so each is inspected once; `created` collects the
+ * folders this call made (nothing else can be in them yet).
  */
 export async function prepareDestination(
   root: string,
   segments: readonly string[],
   verified?: Set<string>,
+  created?: Set<string>,
 ): Promise<string> {
   let dir = root;
   for (let i = 0; i < segments.length - 1; i++) {
@@ -197,6 +199,7 @@ export async function prepareDestination(
       try {
         await Deno.mkdir(dir, { mode: 0o755 });
         verified?.add(dir);
+        created?.add(dir);
         continue;
       } catch (e) {
         if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
