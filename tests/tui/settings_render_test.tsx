@@ -48,7 +48,7 @@ Deno.test("render settings: the job list, a new job with a live cron check, run 
     await until(app.lastFrame, "Backup manager");
     await press(app, "5");
     let f = await until(app.lastFrame, "Scheduled jobs (1)");
-    assertIncludes(f, "Tab: go to the list");
+    assertIncludes(f, "Tab here, then: a add");
     assertOk(/nightly\s+0 2 \* \* \*\s+2026-11-25 02:00\s+never run/.test(f), f);
     assertIncludes(f, "/home/me/Photos -> home:Photos · UTC · s3://photos/Photos/");
     checkSize(f);

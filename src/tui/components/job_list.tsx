@@ -71,7 +71,9 @@ export function JobList(props: { s: AppState; width: number }) {
         <Text bold>{`Scheduled jobs (${rows.length})`}</Text>
         <Text dimColor>
           {fit(
-            focused ? "   a add · e edit · x remove · r run now" : "   Tab: go to the list",
+            focused
+              ? "   a add · e edit · x remove · r run now"
+              : "   Tab here, then: a add · e edit · x remove · r run now",
             w - 22,
           )}
         </Text>
