@@ -291,10 +291,14 @@ export async function startS3Proxy(
         ures.pipe(res);
       },
     );
+    upstream.on("socket", (sock) => sock.setNoDelay(true));
     upstream.on("error", () => res.socket?.destroy());
     req.pipe(upstream);
   });
   server.on("connection", (s) => {
+    // Without it, a response written in pieces waits on Nagle + delayed ACK (~40 ms a piece):
+    // a 300 KB listing page took a second through the proxy instead of 100 ms.
+    s.setNoDelay(true);
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
