@@ -6,7 +6,7 @@
  */
 
 import type { Command } from "commander";
-import type { CommandRun } from "./app.ts";
+import { type CommandRun, lazy } from "./app.ts";
 import { createContext, type GlobalOptions } from "./context.ts";
 import { Output } from "./output.ts";
 import { EngineError } from "../engine/errors.ts";
@@ -106,7 +106,7 @@ export async function dispatch(
 /** No command: the TUI on an interactive terminal (stdin and stdout); otherwise help and exit 2. */
 export function dispatchDefault(program: Command): Promise<number> {
   if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
-    return dispatch(program, () => import("../tui/command.ts"));
+    return dispatch(program, lazy("../tui/command.ts"));
   }
   Deno.stderr.writeSync(new TextEncoder().encode(program.helpInformation()));
   return Promise.resolve(2);
