@@ -18,17 +18,44 @@ import { median } from "./measure.ts";
 import { runScenarios, type ScenarioResult, type Sizes } from "./scenarios.ts";
 import { renderTable } from "./report.ts";
 
-const { values: args } = parseArgs({
-  args: Deno.args,
-  options: {
-    quick: { type: "boolean", default: false },
-    runs: { type: "string" },
-    only: { type: "string" },
-    tools: { type: "string" },
-    out: { type: "string" },
-    "no-count": { type: "boolean", default: false },
-  },
-});
+const USAGE =
+  `usage: deno task bench [--quick] [--runs N] [--only 1,2,...] [--tools LIST] [--out FILE] [--no-count]
+
+  --quick      small sizes (400 files, 2,000-file tree, 128 MiB), one run: a smoke test
+  --runs N     runs per tool and scenario (default 3; the median is reported)
+  --only LIST  scenarios to run, e.g. 1,4 (1 initial, 2 no-change, 3 one-percent changed,
+               4 large file, 5 restore, 6 startup)
+  --tools LIST tools to run: eigen-s3,rclone,aws-cli,s3cmd (default: all that are installed)
+  --out FILE   JSON report path (default .bench-out/bench-quick.json or bench-full.json)
+  --no-count   skip the extra run through the request-counting proxy
+
+Server: EIGEN_BENCH_ENDPOINT (default http://127.0.0.1:7480); a Ceph RGW is started with
+tests/support/rgw.sh when none answers.`;
+
+function parseCli() {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        help: { type: "boolean", short: "h", default: false },
+        quick: { type: "boolean", default: false },
+        runs: { type: "string" },
+        only: { type: "string" },
+        tools: { type: "string" },
+        out: { type: "string" },
+        "no-count": { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (err) {
+    usageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+const args = parseCli();
+if (args.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 
 const ACCESS = Deno.env.get("EIGEN_BENCH_ACCESS_KEY") ?? "TESTACCESSKEY0000000";
 const SECRET = Deno.env.get("EIGEN_BENCH_SECRET_KEY") ??
@@ -80,8 +107,26 @@ const sizes: Sizes = quick
     bigFile: 1024 * 1024 * 1024,
     runs: 3,
   };
-if (args.runs) sizes.runs = Math.max(1, Number(args.runs));
+function usageError(message: string): never {
+  console.error(`bench: ${message}\n\n${USAGE}`);
+  Deno.exit(2);
+}
+if (args.runs !== undefined) {
+  const runs = Number(args.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    usageError(`--runs must be a whole number >= 1, got "${args.runs}"`);
+  }
+  sizes.runs = runs;
+}
+const TOOL_NAMES = ["eigen-s3", "rclone", "aws-cli", "s3cmd"];
+const unknownTool = args.tools?.split(",").find((t) => !TOOL_NAMES.includes(t));
+if (unknownTool !== undefined) {
+  usageError(`unknown tool "${unknownTool}" in --tools; choose from ${TOOL_NAMES.join(", ")}`);
+}
 const only = args.only ? new Set(args.only.split(",").map(Number)) : undefined;
+if (only && [...only].some((n) => !Number.isInteger(n) || n < 1 || n > 6)) {
+  usageError(`--only takes scenario numbers 1 to 6, got "${args.only}"`);
+}
 
 const workDir = await Deno.makeTempDir({ prefix: "eigen-bench-" });
 const bucket = `bench-${Date.now().toString(36)}`;
@@ -110,6 +155,7 @@ const all: Array<Tool | null> = [
 ];
 const wanted = args.tools ? new Set(args.tools.split(",")) : undefined;
 const tools = all.filter((t): t is Tool => t !== null && (!wanted || wanted.has(t.name)));
+if (tools.length === 0) usageError(`no installed tool matches --tools "${args.tools}"`);
 console.error(
   `benchmark: ${quick ? "quick" : "full"} mode, ${sizes.runs} run(s) each, tools: ${
     tools.map((t) => t.name).join(", ")
