@@ -131,6 +131,7 @@ export async function downloadPlanned(
           key: it.key,
           ...(it.version_id ? { versionId: it.version_id } : {}),
           dest,
+          size: it.size,
           noPartExpected: attempt === 1 && created.has(dirname(dest)),
           limiter: run.limiter,
           records,

@@ -218,6 +218,9 @@ export async function prepareDestination(
     }
   }
   const dest = joinInside(root, segments);
+  // In a folder this run created, nothing can be in the way (the final rename replaces, never
+  // follows, whatever appears meanwhile).
+  if (segments.length > 1 && created?.has(dir)) return dest;
   const st = await lstatOrNull(dest);
   if (st?.isSymlink) {
     throw new EngineError(
