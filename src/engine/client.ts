@@ -12,7 +12,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ResolvedSettings } from "./settings.ts";
 import { guardS3Responses } from "./s3_response_guard.ts";
-import { attachSignedGet } from "./signed_get.ts";
+import { attachLeanS3 } from "./lean_s3.ts";
 
 /** Tuning for {@link createS3Client}. */
 export interface ClientOptions {
@@ -81,8 +81,8 @@ export function createS3Client(settings: ResolvedSettings, options: ClientOption
   });
   // A captive portal or web server answering 200 with a page must not pass for S3.
   guardS3Responses(client);
-  // Small whole-object GETs skip the SDK's per-request CPU on custom endpoints.
-  if (custom && settings.endpoint) attachSignedGet(client, settings.endpoint);
+  // Small whole-object GETs and PUTs skip the SDK's per-request CPU on custom endpoints.
+  if (custom && settings.endpoint) attachLeanS3(client, settings.endpoint);
   return {
     client,
     settings,

@@ -15,7 +15,7 @@ import { EngineError, throwIfAborted } from "./errors.ts";
 import { md5Bytes, md5Stream, readRange } from "./hashing.ts";
 import { knownMd5, META_MTIME, parseMtime, unquoteEtag } from "./object_meta.ts";
 import type { DownloadRecords } from "./download_records.ts";
-import { signedGetFor } from "./signed_get.ts";
+import { LEAN_MAX_BYTES, leanS3For } from "./lean_s3.ts";
 
 /** Objects larger than this get a resume record while they download. */
 export const RESUME_RECORD_MIN_BYTES = 1024 * 1024;
@@ -65,7 +65,7 @@ export interface DownloadRequest {
   onBytes?: (delta: number) => void;
   /**
    * The object's size from a listing. With it, a small object may be fetched by the lean GET of
-   * signed_get.ts (checked against this size) instead of through the SDK.
+   * lean_s3.ts (checked against this size) instead of through the SDK.
    */
   size?: number;
 }
@@ -123,8 +123,8 @@ type ObjectAnswer =
 
 /** The lean GET's answer for a small whole object, or null when the SDK must do it. */
 async function leanGet(req: DownloadRequest): Promise<ObjectAnswer | null> {
-  if (req.size === undefined || req.size > RESUME_RECORD_MIN_BYTES || req.limiter) return null;
-  const lean = signedGetFor(req.client);
+  if (req.size === undefined || req.size > LEAN_MAX_BYTES || req.limiter) return null;
+  const lean = leanS3For(req.client);
   if (!lean) return null;
   return await lean.get({
     bucket: req.bucket,

@@ -6,14 +6,15 @@
  * @module
  */
 
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type PutObjectCommandInput } from "@aws-sdk/client-s3";
 import { pacedBody } from "./bandwidth.ts";
 import { throwIfAborted } from "./errors.ts";
-import { md5Bytes, readRange } from "./hashing.ts";
+import { type Md5, md5Bytes, readRange } from "./hashing.ts";
 import { unquoteEtag } from "./object_meta.ts";
 import { Semaphore } from "./semaphore.ts";
 import { TRANSFER_BUFFERS } from "./buffer_pool.ts";
 import { multipartUpload } from "./multipart.ts";
+import { LEAN_MAX_BYTES, leanS3For } from "./lean_s3.ts";
 import {
   assertUnchanged,
   changedError,
@@ -72,23 +73,57 @@ async function putBytes(
   const md5 = md5Bytes(bytes);
   if (req.md5 && req.md5.hex !== md5.hex) throw changedError(req.path);
   await assertUnchanged(req.path, req.size, req.mtimeMs);
-  const body = req.limiter && bytes.length > 0 ? pacedBody(bytes, req.limiter, req.signal) : bytes;
-  const out = await req.client.send(
-    new PutObjectCommand({
-      ...objectFields(req, md5),
-      Body: body,
-      ContentLength: bytes.length,
-      ContentMD5: md5.base64,
-    }),
-    { abortSignal: req.signal },
-  );
+  const fields = objectFields(req, md5);
+  let etag = await leanPut(req, bytes, md5, fields);
+  if (etag === null) {
+    const body = req.limiter && bytes.length > 0
+      ? pacedBody(bytes, req.limiter, req.signal)
+      : bytes;
+    const out = await req.client.send(
+      new PutObjectCommand({
+        ...fields,
+        Body: body,
+        ContentLength: bytes.length,
+        ContentMD5: md5.base64,
+      }),
+      { abortSignal: req.signal },
+    );
+    etag = out.ETag ?? "";
+  }
   req.onBytes?.(bytes.length);
   return {
-    etag: unquoteEtag(out.ETag),
+    etag: unquoteEtag(etag),
     bytes: bytes.length,
     md5,
     multipart: false,
     resumedParts: 0,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * The lean PUT of lean_s3.ts for a small object without pacing or server-side encryption (whose
+ * ETag is not the MD5): the ETag, or null when the SDK must send it.
+ */
+async function leanPut(
+  req: UploadRequest,
+  bytes: Uint8Array,
+  md5: Md5,
+  fields: Omit<PutObjectCommandInput, "Body">,
+): Promise<string | null> {
+  if (req.limiter || req.sse || req.sseKmsKeyId || bytes.length > LEAN_MAX_BYTES) return null;
+  const lean = leanS3For(req.client);
+  if (!lean) return null;
+  const headers: Record<string, string> = {};
+  if (fields.ContentType) headers["content-type"] = fields.ContentType;
+  if (fields.StorageClass) headers["x-amz-storage-class"] = fields.StorageClass;
+  for (const [k, v] of Object.entries(fields.Metadata ?? {})) headers[`x-amz-meta-${k}`] = v;
+  return await lean.put({
+    bucket: req.bucket,
+    key: req.key,
+    body: bytes,
+    md5,
+    headers,
+    ...(req.signal ? { signal: req.signal } : {}),
+  });
 }

@@ -1,8 +1,13 @@
 import { join } from "node:path";
-import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  HeadObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { assertBytes, assertEquals, assertOk, assertRejects } from "../support/assert.ts";
 import {
   createTestBucket,
+  getObject,
   randomBytes,
   rawClient,
   s3Test,
@@ -11,8 +16,10 @@ import {
 } from "../support/test_env.ts";
 import { startS3Proxy } from "../support/s3_proxy.ts";
 import { createS3Client } from "../../src/engine/client.ts";
-import { signedGetFor } from "../../src/engine/signed_get.ts";
+import { leanS3For } from "../../src/engine/lean_s3.ts";
 import { downloadFile } from "../../src/engine/download.ts";
+import { uploadFile } from "../../src/engine/upload.ts";
+import { BandwidthLimiter } from "../../src/engine/bandwidth.ts";
 import { md5Bytes } from "../../src/engine/hashing.ts";
 import { EngineError } from "../../src/engine/errors.ts";
 
@@ -36,7 +43,7 @@ async function setup(endpoint?: string) {
     raw,
     bucket: bucket.name,
     ctx,
-    lean: signedGetFor(ctx.client)!,
+    lean: leanS3For(ctx.client)!,
     async done() {
       ctx.destroy();
       await bucket.drop();
@@ -202,8 +209,8 @@ Deno.test("lean GET: AWS endpoints keep the SDK path", () => {
     endpoint: "https://s3.eu-west-1.amazonaws.com",
   });
   try {
-    assertEquals(signedGetFor(aws.client), undefined);
-    assertEquals(signedGetFor(awsHost.client), undefined);
+    assertEquals(leanS3For(aws.client), undefined);
+    assertEquals(leanS3For(awsHost.client), undefined);
   } finally {
     aws.destroy();
     awsHost.destroy();
@@ -214,9 +221,106 @@ Deno.test("lean GET: with a proxy variable set every request keeps the SDK's rou
   Deno.env.set("HTTPS_PROXY", "http://127.0.0.1:9");
   const ctx = createS3Client(testSettings("b"));
   try {
-    assertEquals(signedGetFor(ctx.client), undefined);
+    assertEquals(leanS3For(ctx.client), undefined);
   } finally {
     Deno.env.delete("HTTPS_PROXY");
     ctx.destroy();
   }
 });
+
+Deno.test(s3Test("lean PUT: exact bytes and headers for keys that need encoding"), async () => {
+  const t = await setup();
+  try {
+    for (const [i, key] of KEYS.entries()) {
+      const body = randomBytes(900 + i * 555);
+      const md5 = md5Bytes(body);
+      const etag = await t.lean.put({
+        bucket: t.bucket,
+        key,
+        body,
+        md5,
+        headers: { "content-type": "image/jpeg", "x-amz-meta-mtime": "1600000000.5" },
+      });
+      assertEquals(etag, `"${md5.hex}"`, `ETag of '${key}'`);
+      assertBytes((await getObject(t.raw, t.bucket, key)).bytes, body, key);
+      const head = await t.raw.send(new HeadObjectCommand({ Bucket: t.bucket, Key: key }));
+      assertEquals(head.ContentType, "image/jpeg");
+      assertEquals(head.Metadata?.mtime, "1600000000.5");
+    }
+  } finally {
+    await t.done();
+  }
+});
+
+Deno.test(
+  s3Test("lean PUT: a body that does not match its MD5 is refused, not stored"),
+  async () => {
+    const t = await setup();
+    try {
+      const body = randomBytes(1000);
+      const wrong = md5Bytes(randomBytes(1000));
+      const etag = await t.lean.put({
+        bucket: t.bucket,
+        key: "bad",
+        body,
+        md5: wrong,
+        headers: {},
+      });
+      assertEquals(etag, null);
+      const err = await assertRejects(() => getObject(t.raw, t.bucket, "bad"), Error);
+      assertOk(/NoSuchKey|not found/i.test(`${err.name} ${err.message}`), err.message);
+    } finally {
+      await t.done();
+    }
+  },
+);
+
+Deno.test(
+  s3Test("lean PUT: uploads take it; a paced upload goes through the SDK"),
+  async () => {
+    const t = await setup();
+    const proxy = await startS3Proxy(testSettings(t.bucket).endpoint!);
+    const ctx = createS3Client({ ...testSettings(t.bucket), endpoint: proxy.endpoint });
+    const dir = await tempDir();
+    try {
+      const path = join(dir.path, "photo.jpg");
+      const body = randomBytes(4096);
+      await Deno.writeFile(path, body);
+      await Deno.utime(path, new Date(), new Date(1_600_000_000_000));
+      const st = await Deno.stat(path);
+      const base = {
+        client: ctx.client,
+        target: "t",
+        bucket: t.bucket,
+        path,
+        size: st.size,
+        mtimeMs: st.mtime!.getTime(),
+        contentType: "image/jpeg",
+      };
+      await uploadFile({ ...base, key: "lean", metadata: { caption: "cafe au lait" } });
+      await uploadFile({
+        ...base,
+        key: "paced",
+        metadata: { caption: "cafe au lait" },
+        limiter: new BandwidthLimiter(10 * 1024 * 1024),
+      });
+      const agents = proxy.requests.map((r) => String(r.headers["user-agent"] ?? ""));
+      assertEquals(proxy.requests.map((r) => r.op), ["PutObject", "PutObject"]);
+      assertOk(!agents[0]!.includes("aws-sdk"), "the plain upload took the lean PUT");
+      assertOk(agents[1]!.includes("aws-sdk"), "the paced upload went through the SDK");
+      for (const key of ["lean", "paced"]) {
+        assertBytes((await getObject(t.raw, t.bucket, key)).bytes, body, key);
+        const head = await t.raw.send(new HeadObjectCommand({ Bucket: t.bucket, Key: key }));
+        assertEquals(head.Metadata?.mtime, "1600000000", `${key} mtime`);
+        assertEquals(head.Metadata?.md5chksum, md5Bytes(body).base64, `${key} md5chksum`);
+        assertEquals(head.ContentType, "image/jpeg");
+        assertEquals(head.Metadata?.caption, "cafe au lait", `${key} metadata`);
+      }
+    } finally {
+      ctx.destroy();
+      await proxy.close();
+      await dir.cleanup();
+      await t.done();
+    }
+  },
+);
