@@ -1,6 +1,7 @@
 /**
  * Runs one command and measures it: wall time (high-resolution clock around the process) and
- * peak RSS (GNU time's maximum resident set size, which covers the whole process).
+ * peak RSS (GNU time's maximum resident set size, which covers the whole process). Each run
+ * starts after `sync`, so no tool pays for the disk writeback of the run before it.
  *
  * @module
  */
@@ -26,6 +27,7 @@ export async function measure(
   hasTime ??= await Deno.stat(GNU_TIME).then(() => true, () => false);
   const marker = "EIGEN_BENCH_RSS_KB=";
   const argv = hasTime ? [GNU_TIME, "-f", `${marker}%M`, ...cmd] : cmd;
+  await settleDisk();
   const started = performance.now();
   const out = await new Deno.Command(argv[0]!, {
     args: argv.slice(1),
@@ -43,6 +45,15 @@ export async function measure(
   const tail = stderr.replace(new RegExp(`${marker}\\d+\\s*`), "").trim().split("\n").slice(-3)
     .join(" | ");
   return { wallMs, peakRssMiB, code: out.code, stderrTail: tail };
+}
+
+/** Flushes dirty pages to disk (`sync`), when the command exists. */
+async function settleDisk(): Promise<void> {
+  try {
+    await new Deno.Command("sync", { stdout: "null", stderr: "null" }).output();
+  } catch {
+    // No sync command (Windows): runs start as they are.
+  }
 }
 
 /** The median of `values` (NaN for none). */

@@ -233,7 +233,14 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
         off += c.length;
       }
     }
-    Deno.writeFileSync(part, bytes, { createNew: true, mode: 0o644 });
+    // open(2) with the mode (the umask applies, as for large files) and no fchmod after it.
+    const file = Deno.openSync(part, { write: true, createNew: true, mode: 0o644 });
+    try {
+      let off = 0;
+      while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
+    } finally {
+      file.close();
+    }
   } else {
     const file = await Deno.open(
       part,
