@@ -16,7 +16,8 @@
  * but a GET's 404 or 412 (the object went or changed since the listing), or after a third
  * network failure, the path stays off for the client's lifetime: a struggling server gets the
  * SDK's backoff instead of twice the requests, and a proxy, a certificate or an auth scheme
- * this path does not handle costs a request or three, not one per file.
+ * this path does not handle costs a request or three, not one per file. The same after a third
+ * 200 that is not the plain case (a compressing proxy, say).
  *
  * @module
  */
@@ -67,6 +68,8 @@ export interface LeanS3 {
 
 /** Objects up to this size may take the lean path (larger ones stream through the SDK). */
 export const LEAN_MAX_BYTES = 1024 * 1024;
+/** 200 answers that were not the plain case after which the lean path is turned off. */
+const MAX_DECLINED = 3;
 /** Network failures after which the lean path is turned off. */
 const MAX_NETWORK_FAILURES = 3;
 /** Requests that have not answered within this time are given up (and sent via the SDK). */
@@ -117,6 +120,12 @@ export function attachLeanS3(client: S3Client, endpoint: string): void {
   const prefix = base.pathname.replace(/\/+$/, "");
   let off = false;
   let networkFailures = 0;
+  let declined = 0;
+  /** A 200 that is not the plain answer (compressed by a proxy, another size): SDK's way. */
+  const decline = () => {
+    if (++declined >= MAX_DECLINED) off = true;
+    return null;
+  };
 
   const objectPath = (bucket: string, key: string) =>
     `${prefix}/${encodeSegment(bucket)}/${key.split("/").map(encodeSegment).join("/")}`;
@@ -155,7 +164,10 @@ export function attachLeanS3(client: S3Client, endpoint: string): void {
     try {
       res = await fetch(url, {
         method,
-        headers: signed.headers,
+        // Not signed: asks proxies in front of the server not to compress the object.
+        headers: method === "GET"
+          ? { ...signed.headers, "accept-encoding": "identity" }
+          : signed.headers,
         signal: both,
         ...(init.body ? { body: init.body as Uint8Array<ArrayBuffer> } : {}),
       });
@@ -192,14 +204,15 @@ export function attachLeanS3(client: S3Client, endpoint: string): void {
         },
         req.signal,
         async (res) => {
+          if (res.status === 404 || res.status === 412) return null;
           const etag = res.headers.get("etag");
           const encoding = res.headers.get("content-encoding");
           if (
             res.status !== 200 || !etag || (encoding && encoding !== "identity") ||
             res.headers.get("content-length") !== String(req.size)
-          ) return null;
+          ) return decline();
           const bytes = await res.bytes();
-          return bytes.length === req.size ? wholeObject(res.headers, etag, bytes) : null;
+          return bytes.length === req.size ? wholeObject(res.headers, etag, bytes) : decline();
         },
       );
     },

@@ -324,3 +324,21 @@ Deno.test(
     }
   },
 );
+
+Deno.test(s3Test("lean GET: a third answer that is not the plain case turns it off"), async () => {
+  const t = await setup();
+  try {
+    const body = randomBytes(700);
+    await t.raw.send(new PutObjectCommand({ Bucket: t.bucket, Key: "k", Body: body }));
+    for (let i = 0; i < 3; i++) {
+      assertEquals(await t.lean.get({ bucket: t.bucket, key: "k", size: 701 }), null);
+    }
+    assertEquals(
+      await t.lean.get({ bucket: t.bucket, key: "k", size: 700 }),
+      null,
+      "off after three declined answers: the SDK's way from now on",
+    );
+  } finally {
+    await t.done();
+  }
+});
