@@ -16,6 +16,7 @@ import { md5Bytes, md5Stream, readRange } from "./hashing.ts";
 import { knownMd5, META_MTIME, parseMtime, unquoteEtag } from "./object_meta.ts";
 import type { DownloadRecords } from "./download_records.ts";
 import { LEAN_MAX_BYTES, leanS3For } from "./lean_s3.ts";
+import { lstatOrNull } from "./safe_path.ts";
 
 /** Objects larger than this get a resume record while they download. */
 export const RESUME_RECORD_MIN_BYTES = 1024 * 1024;
@@ -81,15 +82,6 @@ export interface DownloadOutcome {
   /** Bytes that were already on disk from an interrupted run. */
   resumedBytes: number;
   durationMs: number;
-}
-
-async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.lstat(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
 }
 
 async function removeIfExists(path: string): Promise<void> {
@@ -211,7 +203,7 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcom
     }
     req.onBytes?.(chunk.length);
   };
-  if (offset === 0 && !recorded) {
+  if (!recorded) {
     // A small object is gathered in memory (at most RESUME_RECORD_MIN_BYTES) and written with
     // one synchronous call, as are its mtime and rename below: on restores of many small files
     // the thread hand-offs of async file operations cost more than the work (measured: 5,000

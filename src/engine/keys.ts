@@ -66,3 +66,16 @@ export function compareKeys(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** `text` percent-encoded as S3 signs it: everything but unreserved characters (also `!'()*`). */
+export function encodeStrict(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** `key` as a URL path: each "/"-separated segment encoded by {@link encodeStrict}. */
+export function encodeKeyPath(key: string): string {
+  return key.split("/").map(encodeStrict).join("/");
+}

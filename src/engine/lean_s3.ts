@@ -25,6 +25,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { throwIfAborted } from "./errors.ts";
+import { encodeKeyPath, encodeStrict } from "./keys.ts";
 
 /** The parts of a GetObject answer the download path reads. */
 export interface WholeObject {
@@ -128,7 +129,7 @@ export function attachLeanS3(client: S3Client, endpoint: string): void {
   };
 
   const objectPath = (bucket: string, key: string) =>
-    `${prefix}/${encodeSegment(bucket)}/${key.split("/").map(encodeSegment).join("/")}`;
+    `${prefix}/${encodeStrict(bucket)}/${encodeKeyPath(key)}`;
 
   /**
    * Signs and sends one request; `read` turns a response into the result or null. Network
@@ -154,7 +155,7 @@ export function attachLeanS3(client: S3Client, endpoint: string): void {
       query,
       headers: { ...init.headers, host: base.host },
     });
-    const search = Object.entries(query).map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`)
+    const search = Object.entries(query).map(([k, v]) => `${encodeStrict(k)}=${encodeStrict(v)}`)
       .join("&");
     const url = `${base.origin}${path}${search ? `?${search}` : ""}`;
     const timeout = new AbortController();
@@ -267,14 +268,6 @@ function wholeObject(headers: Headers, etag: string, bytes: Uint8Array): WholeOb
   const sse = headers.get("x-amz-server-side-encryption");
   if (sse) out.ServerSideEncryption = sse;
   return out;
-}
-
-/** S3's encoding of one path segment: everything but unreserved characters. */
-function encodeSegment(s: string): string {
-  return encodeURIComponent(s).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
 }
 
 /**

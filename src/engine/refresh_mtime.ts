@@ -8,6 +8,7 @@
 
 import { CopyObjectCommand, type CopyObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { contentTypeFor } from "./content_type.ts";
+import { encodeKeyPath } from "./keys.ts";
 import { unquoteEtag, uploadMetadata } from "./object_meta.ts";
 import type { RemoteObject } from "./listing.ts";
 import type { UploadSettings } from "./upload_request.ts";
@@ -42,7 +43,7 @@ export async function refreshMtime(r: MtimeRefresh): Promise<string> {
   const input: CopyObjectCommandInput = {
     Bucket: r.bucket,
     Key: r.key,
-    CopySource: `${r.bucket}/${r.key.split("/").map(encodeURIComponent).join("/")}`,
+    CopySource: `${r.bucket}/${encodeKeyPath(r.key)}`,
     MetadataDirective: "REPLACE",
     Metadata: uploadMetadata(r.mtimeMs, r.md5Base64),
     ContentType: contentTypeFor(r.path),

@@ -102,7 +102,8 @@ export type DestEntry =
   /** A parent component is a symlink, a file or something else that is not a real folder. */
   | { kind: "blocked"; reason: string };
 
-async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
+/** `Deno.lstat(path)`, or null when nothing is there (or a parent is not a folder). */
+export async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
   try {
     return await Deno.lstat(path);
   } catch (e) {

@@ -15,6 +15,7 @@ import {
 } from "../support/assert.ts";
 import {
   type CliRun,
+  configureArgs,
   createTestBucket,
   getObject,
   listKeys,
@@ -53,19 +54,7 @@ async function configured(label: string, opts: { proxy?: boolean } = {}) {
     return r;
   };
   const conf = await runCli(
-    [
-      "configure",
-      "--endpoint",
-      proxy?.endpoint ?? S3_ENDPOINT!,
-      "--bucket",
-      bucket.name,
-      "--access-key-id",
-      TEST_ACCESS_KEY,
-      "--secret-stdin",
-      "--secret-backend",
-      "file",
-      "--no-test",
-    ],
+    configureArgs(bucket.name, proxy?.endpoint, ["--no-test"]),
     box.env,
     TEST_SECRET_KEY + "\n",
     box.home,

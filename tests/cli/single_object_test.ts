@@ -12,6 +12,7 @@ import {
 } from "../support/assert.ts";
 import {
   type CliRun,
+  configureArgs,
   createTestBucket,
   getObject,
   IS_RGW,
@@ -46,21 +47,7 @@ async function configured(label: string) {
     runs.push(r);
     return r;
   };
-  const conf = await cli(
-    [
-      "configure",
-      "--endpoint",
-      S3_ENDPOINT!,
-      "--bucket",
-      bucket.name,
-      "--access-key-id",
-      TEST_ACCESS_KEY,
-      "--secret-stdin",
-      "--secret-backend",
-      "file",
-    ],
-    { stdin: TEST_SECRET_KEY + "\n" },
-  );
+  const conf = await cli(configureArgs(bucket.name), { stdin: TEST_SECRET_KEY + "\n" });
   assertEquals(conf.code, 0, conf.stderr);
   return {
     raw,
@@ -167,22 +154,7 @@ Deno.test(
 
       // A second profile, then remove it: its secret goes with it.
       const second = await t.cli(
-        [
-          "--profile",
-          "work",
-          "configure",
-          "--endpoint",
-          S3_ENDPOINT!,
-          "--bucket",
-          t.bucket,
-          "--access-key-id",
-          TEST_ACCESS_KEY,
-          "--secret-stdin",
-          "--secret-backend",
-          "file",
-          "--no-test",
-          "--json",
-        ],
+        ["--profile", "work", ...configureArgs(t.bucket, undefined, ["--no-test", "--json"])],
         { stdin: TEST_SECRET_KEY },
       );
       assertEquals(second.code, 0, second.stderr);
@@ -526,22 +498,7 @@ Deno.test(rgwOnly("configure refuses a wrong secret and saves nothing"), async (
   const bucket = await createTestBucket(raw, "wrong");
   const box = await sandbox();
   try {
-    const r = await runCli(
-      [
-        "configure",
-        "--endpoint",
-        S3_ENDPOINT!,
-        "--bucket",
-        bucket.name,
-        "--access-key-id",
-        TEST_ACCESS_KEY,
-        "--secret-stdin",
-        "--secret-backend",
-        "file",
-      ],
-      box.env,
-      "not-the-right-canary-secret",
-    );
+    const r = await runCli(configureArgs(bucket.name), box.env, "not-the-right-canary-secret");
     assertEquals(r.code, 5, r.stderr);
     assertIncludes(r.stderr, "Nothing was saved");
     assertExcludes(r.stdout + r.stderr, "not-the-right-canary-secret");

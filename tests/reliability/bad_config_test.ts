@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { assertEquals, assertExcludes, assertIncludes, assertOk } from "../support/assert.ts";
 import {
+  configureArgs,
   createTestBucket,
   rawClient,
   rgwOnly,
@@ -345,22 +346,7 @@ Deno.test(rgwOnly("bad secret store: wrong passphrase, readable secrets file"), 
   const bucket = await createTestBucket(raw, "relstore");
   const box = await sandbox();
   try {
-    const conf = await runCli(
-      [
-        "configure",
-        "--endpoint",
-        S3_ENDPOINT!,
-        "--bucket",
-        bucket.name,
-        "--access-key-id",
-        TEST_ACCESS_KEY,
-        "--secret-stdin",
-        "--secret-backend",
-        "file",
-      ],
-      box.env,
-      TEST_SECRET_KEY,
-    );
+    const conf = await runCli(configureArgs(bucket.name), box.env, TEST_SECRET_KEY);
     assertEquals(conf.code, 0, conf.stderr);
     const enc = join(box.env.XDG_STATE_HOME!, "eigen", "secrets.enc");
     const wrong = await runCli(["--json", "ls"], { ...box.env, EIGEN_S3_PASSPHRASE: "nope" });

@@ -26,9 +26,9 @@ import {
   MiB,
   mib,
   openUploads,
+  runAndKill,
   seededBytes,
   seededRandom,
-  spawnCli,
   storedObjects,
   summary,
 } from "../support/reliability.ts";
@@ -110,20 +110,8 @@ Deno.test(
       let leftOpen = 0;
       let mutations = 0;
       for (let k = 1; k <= KILLS; k++) {
-        const child = spawnCli(args, env);
-        const delay = 200 + Math.floor(random() * 1300);
-        await new Promise((r) => setTimeout(r, delay));
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // It had already exited.
-        }
-        const status = await child.output();
-        if (status.signal === "SIGKILL") killed += 1;
-        else {
-          finishedFirst += 1;
-          assertEquals(status.code, 0, new TextDecoder().decode(status.stdout).slice(-1500));
-        }
+        if (await runAndKill(args, env, random) === "killed") killed += 1;
+        else finishedFirst += 1;
         await checkNoTornObject();
 
         // Change the tree: one big file rewritten, ten small ones, one deleted, one added.

@@ -23,6 +23,7 @@ import {
   lastJson,
   MiB,
   mib,
+  runAndKill,
   seededBytes,
   seededRandom,
   snapshotTree,
@@ -117,19 +118,8 @@ Deno.test(
       let finishedFirst = 0;
       let changes = 0;
       for (let k = 1; k <= KILLS; k++) {
-        const child = spawnCli(args, env);
-        await new Promise((r) => setTimeout(r, 200 + Math.floor(random() * 1300)));
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // It had already exited.
-        }
-        const status = await child.output();
-        if (status.signal === "SIGKILL") killed += 1;
-        else {
-          finishedFirst += 1;
-          assertEquals(status.code, 0, new TextDecoder().decode(status.stdout).slice(-1500));
-        }
+        if (await runAndKill(args, env, random) === "killed") killed += 1;
+        else finishedFirst += 1;
         await checkNoPartialFile();
         // The bucket changes between runs: a big object rewritten (its part on disk is now stale),
         // a few small ones, one new.

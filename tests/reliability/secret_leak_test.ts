@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { assertEquals, assertOk } from "../support/assert.ts";
 import {
   type CliRun,
+  configureArgs,
   createTestBucket,
   rawClient,
   rgwOnly,
@@ -135,18 +136,7 @@ Deno.test(rgwOnly("secret leak scan: no canary in any output, file or child argv
     };
     const exits: Record<string, number> = {};
     const conf = await runCli(
-      [
-        "configure",
-        "--endpoint",
-        S3_ENDPOINT!,
-        "--bucket",
-        bucket.name,
-        "--access-key-id",
-        TEST_ACCESS_KEY,
-        "--secret-stdin",
-        "--secret-backend",
-        "file",
-      ],
+      configureArgs(bucket.name),
       env,
       TEST_SECRET_KEY + "\n",
       box.home,

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { md5Bytes } from "../../src/engine/hashing.ts";
 import { seededRandom } from "./s3_proxy.ts";
+import { assertEquals } from "./assert.ts";
 import { getObject, type Sandbox, TEST_ACCESS_KEY, TEST_SECRET_KEY } from "./test_env.ts";
 
 export { seededRandom };
@@ -215,6 +216,29 @@ export function spawnCli(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/**
+ * Starts the CLI, sends SIGKILL after 200-1,500 ms (drawn from `random`) and waits for it.
+ * "killed" when the kill hit a running process; "finished" when it had already ended, which
+ * must have been with exit 0.
+ */
+export async function runAndKill(
+  args: string[],
+  env: Record<string, string>,
+  random: () => number,
+): Promise<"killed" | "finished"> {
+  const child = spawnCli(args, env);
+  await sleep(200 + Math.floor(random() * 1300));
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // It had already exited.
+  }
+  const status = await child.output();
+  if (status.signal === "SIGKILL") return "killed";
+  assertEquals(status.code, 0, new TextDecoder().decode(status.stdout).slice(-1500));
+  return "finished";
 }
 
 /** The last NDJSON line of a `--json` run (the result or the error). */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { runCli, S3_ENDPOINT, type Sandbox, TEST_ACCESS_KEY, TEST_SECRET_KEY } from "./test_env.ts";
+import { configureArgs, runCli, type Sandbox, TEST_SECRET_KEY } from "./test_env.ts";
 import { assertEquals } from "./assert.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -13,21 +13,7 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 /** Saves profile `name` for `bucket` on the test server (secret in the encrypted file). */
 export async function configureProfile(sb: Sandbox, name: string, bucket: string): Promise<void> {
   const r = await runCli(
-    [
-      "configure",
-      "--profile",
-      name,
-      "--endpoint",
-      S3_ENDPOINT ?? "http://127.0.0.1:7480",
-      "--bucket",
-      bucket,
-      "--access-key-id",
-      TEST_ACCESS_KEY,
-      "--secret-stdin",
-      "--secret-backend",
-      "file",
-      "--no-test",
-    ],
+    ["--profile", name, ...configureArgs(bucket, undefined, ["--no-test"])],
     sb.env,
     TEST_SECRET_KEY + "\n",
   );

@@ -217,6 +217,30 @@ export async function sandbox(extra: Record<string, string> = {}): Promise<Sandb
   return { home: dir.path, env, cleanup: dir.cleanup };
 }
 
+/**
+ * argv of `configure` for a profile on `endpoint` (default: the test server) whose secret is read
+ * from stdin and kept in the encrypted file; `extra` goes at the end (e.g. "--no-test").
+ */
+export function configureArgs(
+  bucket: string,
+  endpoint: string = S3_ENDPOINT ?? "http://127.0.0.1:7480",
+  extra: string[] = [],
+): string[] {
+  return [
+    "configure",
+    "--endpoint",
+    endpoint,
+    "--bucket",
+    bucket,
+    "--access-key-id",
+    TEST_ACCESS_KEY,
+    "--secret-stdin",
+    "--secret-backend",
+    "file",
+    ...extra,
+  ];
+}
+
 /** The result of one CLI run. */
 export interface CliRun {
   code: number;

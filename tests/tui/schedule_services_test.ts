@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { assertEquals, assertIncludes, assertOk } from "../support/assert.ts";
 import {
+  configureArgs,
   createTestBucket,
   listKeys,
   rawClient,
@@ -15,7 +16,6 @@ import {
   runCli,
   S3_ENDPOINT,
   sandbox,
-  TEST_ACCESS_KEY,
   TEST_SECRET_KEY,
   writeFile,
 } from "../support/test_env.ts";
@@ -45,24 +45,7 @@ function services(env: Record<string, string>) {
 }
 
 async function configure(env: Record<string, string>, endpoint: string, bucket: string) {
-  const configured = await runCli(
-    [
-      "configure",
-      "--endpoint",
-      endpoint,
-      "--region",
-      "us-east-1",
-      "--bucket",
-      bucket,
-      "--access-key-id",
-      TEST_ACCESS_KEY,
-      "--secret-stdin",
-      "--secret-backend",
-      "file",
-    ],
-    env,
-    TEST_SECRET_KEY,
-  );
+  const configured = await runCli(configureArgs(bucket, endpoint), env, TEST_SECRET_KEY);
   assertEquals(configured.code, 0, configured.stderr);
 }
 

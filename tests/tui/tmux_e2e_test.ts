@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { assertBytes, assertEquals, assertExcludes, assertIncludes } from "../support/assert.ts";
 import {
+  configureArgs,
   createTestBucket,
   rawClient,
   runCli,
@@ -141,20 +142,7 @@ Deno.test(
       );
     }
     const configured = await runCli(
-      [
-        "configure",
-        "--endpoint",
-        proxy.endpoint,
-        "--region",
-        "us-east-1",
-        "--bucket",
-        bucket.name,
-        "--access-key-id",
-        TEST_ACCESS_KEY,
-        "--secret-stdin",
-        "--secret-backend",
-        "file",
-      ],
+      configureArgs(bucket.name, proxy.endpoint),
       box.env,
       TEST_SECRET_KEY,
     );

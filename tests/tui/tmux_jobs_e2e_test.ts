@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { assertBytes, assertEquals, assertIncludes, assertOk } from "../support/assert.ts";
 import {
+  configureArgs,
   createTestBucket,
   getObject,
   listKeys,
@@ -15,7 +16,6 @@ import {
   runCli,
   S3_ENDPOINT,
   sandbox,
-  TEST_ACCESS_KEY,
   TEST_SECRET_KEY,
   writeFile,
 } from "../support/test_env.ts";
@@ -36,20 +36,7 @@ Deno.test(
     };
     await writeFile(join(docs, "scratch.tmp"), "excluded\n");
     const configured = await runCli(
-      [
-        "configure",
-        "--endpoint",
-        S3_ENDPOINT!,
-        "--region",
-        "us-east-1",
-        "--bucket",
-        bucket.name,
-        "--access-key-id",
-        TEST_ACCESS_KEY,
-        "--secret-stdin",
-        "--secret-backend",
-        "file",
-      ],
+      configureArgs(bucket.name, S3_ENDPOINT!),
       box.env,
       TEST_SECRET_KEY,
     );
