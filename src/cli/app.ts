@@ -8,28 +8,9 @@
 
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.ts";
-import type { CliContext } from "./context.ts";
-
-/** A command implementation: returns the exit code (0 success, 3 partial, ...). */
-export type CommandRun = (
-  ctx: CliContext,
-  args: unknown[],
-  opts: Record<string, unknown>,
-) => Promise<number | void>;
-
-type Loader = () => Promise<{ default: CommandRun }>;
+import { lazy, type Loader } from "./command_module.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/**
- * Loads a command module relative to this file when its command runs. The specifier is built at
- * run time on purpose: `deno run` reads every statically visible import at start-up, and the
- * commands reach the whole engine, the AWS SDK and Ink, which made `--help` take 0.25 s instead
- * of 0.1 s. `deno compile` embeds them through `--include src`; `deno task check` checks `src/`.
- */
-export function lazy(path: string): Loader {
-  return () => import(new URL(path, import.meta.url).href);
-}
 
 const EXIT_HELP = `
 Exit codes: 0 success, 1 failed, 2 usage error, 3 partial (some files failed), 4 not configured,

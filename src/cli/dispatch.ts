@@ -6,7 +6,7 @@
  */
 
 import type { Command } from "commander";
-import { type CommandRun, lazy } from "./app.ts";
+import { type CommandRun, lazy } from "./command_module.ts";
 import { createContext, type GlobalOptions } from "./context.ts";
 import { Output } from "./output.ts";
 import { EngineError } from "../engine/errors.ts";

@@ -8,41 +8,18 @@
  */
 
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
-import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import type { BandwidthLimiter } from "./bandwidth.ts";
 import { EngineError, throwIfAborted } from "./errors.ts";
-import { md5Bytes, md5Stream, readRange } from "./hashing.ts";
+import { md5Stream, readRange } from "./hashing.ts";
 import { knownMd5, META_MTIME, parseMtime, unquoteEtag } from "./object_meta.ts";
 import type { DownloadRecords } from "./download_records.ts";
 import { LEAN_MAX_BYTES, leanS3For } from "./lean_s3.ts";
 import { lstatOrNull } from "./safe_path.ts";
+import { partPathFor } from "./part_file.ts";
 
 /** Objects larger than this get a resume record while they download. */
 export const RESUME_RECORD_MIN_BYTES = 1024 * 1024;
-
-/** Suffix of partial downloads. */
-export const PART_SUFFIX = ".eigen-part";
-
-const NAME_MAX = 255;
-const utf8 = new TextEncoder();
-
-/**
- * The partial file of `dest`: `dest` + {@link PART_SUFFIX}, or, when that name would pass the
- * 255-byte limit of file names, the name cut short plus `~` and 8 hex digits of its MD5 (so a
- * file with a 250-byte name can still be restored). Always in the same folder.
- */
-export function partPathFor(dest: string): string {
-  const name = basename(dest);
-  if (utf8.encode(name + PART_SUFFIX).length <= NAME_MAX) return dest + PART_SUFFIX;
-  const tag = `~${md5Bytes(utf8.encode(name)).hex.slice(0, 8)}${PART_SUFFIX}`;
-  let short = "";
-  for (const ch of name) {
-    if (utf8.encode(short + ch + tag).length > NAME_MAX) break;
-    short += ch;
-  }
-  return join(dirname(dest), short + tag);
-}
 
 /** One object to download. */
 export interface DownloadRequest {

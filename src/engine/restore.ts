@@ -15,15 +15,13 @@
  * @module
  */
 
-import type { S3Client } from "@aws-sdk/client-s3";
 import { EngineError, EXIT_PARTIAL, isAbortError } from "./errors.ts";
-import { type EventSink, newOperationId, NO_EVENTS, throttleProgress } from "./events.ts";
+import { newOperationId, NO_EVENTS, throttleProgress } from "./events.ts";
 import { excludeMatcher } from "./exclude.ts";
 import { BandwidthLimiter } from "./bandwidth.ts";
-import type { DownloadRecords } from "./download_records.ts";
-import type { History, RunStatus } from "./history.ts";
+import type { RunStatus } from "./history.ts";
 import { toEngineError } from "./sdk_errors.ts";
-import { DEFAULT_THAW_DAYS, type ThawTier } from "./cold_storage.ts";
+import { DEFAULT_THAW_DAYS } from "./cold_storage.ts";
 import { TargetInspector } from "./safe_path.ts";
 import {
   ERROR_CODES,
@@ -34,52 +32,11 @@ import {
 } from "./restore_plan.ts";
 import { gatherEvidence } from "./restore_evidence.ts";
 import { listSources } from "./restore_sources.ts";
-import {
-  coldSummary,
-  emptyReport,
-  type RestoreError,
-  type RestoreReport,
-} from "./restore_report.ts";
+import { coldSummary, emptyReport, type RestoreError } from "./restore_report.ts";
 import { downloadPlanned, requestThaws } from "./restore_execute.ts";
+import type { RestoreOptions, RestoreResult } from "./restore_request.ts";
 
-/** Everything a restore needs. */
-export interface RestoreOptions {
-  client: S3Client;
-  /** "endpoint|bucket" (resume records). */
-  target: string;
-  bucket: string;
-  /** Full key prefix that maps to `localFolder` ("" or ending in "/"): see keys.ts folderKeyPrefix. */
-  keyPrefix: string;
-  localFolder: string;
-  /** For messages ("Cannot reach <endpoint>"). */
-  endpoint?: string;
-  dryRun?: boolean;
-  overwrite?: boolean;
-  exclude?: readonly string[];
-  /** Parallel downloads (default 8). */
-  concurrency?: number;
-  /** Bytes per second across all downloads; 0 or undefined: unlimited. */
-  bwlimit?: number;
-  /** Restore each key as it was at this time (versioned buckets). */
-  at?: Date;
-  /** Send RestoreObject for cold objects that are not thawed. */
-  requestThaw?: { days?: number; tier?: ThawTier };
-  /** Resume records of partial downloads (memory records when absent). */
-  records?: DownloadRecords;
-  signal?: AbortSignal;
-  onEvent?: EventSink;
-  /** When given, the run is recorded in the history. */
-  history?: { store: History; profile: string; job?: string };
-}
-
-/** What a restore returns. */
-export interface RestoreResult {
-  report: RestoreReport;
-  /** Every object's action and reason (after thaw requests and downloads ran, in key order). */
-  plan: RestorePlanItem[];
-  status: RunStatus;
-  exitCode: number;
-}
+export type { RestoreOptions, RestoreResult } from "./restore_request.ts";
 
 async function prepareRoot(folder: string, dryRun: boolean): Promise<string> {
   let st: Deno.FileInfo | null = null;

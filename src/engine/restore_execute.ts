@@ -16,7 +16,7 @@ import { expectedWait, requestThaw, type ThawTier } from "./cold_storage.ts";
 import { prepareDestination } from "./safe_path.ts";
 import type { RestorePlanItem } from "./restore_plan.ts";
 import type { RestoreError, RestoreReport } from "./restore_report.ts";
-import type { RestoreOptions } from "./restore.ts";
+import type { RestoreOptions } from "./restore_request.ts";
 import { boundedEach } from "./task_pool.ts";
 
 /** Attempts per file for transient failures (the SDK retries each request on its own too). */

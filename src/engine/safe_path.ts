@@ -16,10 +16,10 @@
 
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { EngineError } from "./errors.ts";
-import { PART_SUFFIX } from "./download.ts";
+import { NAME_MAX, PART_SUFFIX } from "./part_file.ts";
 
 /** Longest file name most filesystems accept, in bytes. */
-export const MAX_SEGMENT_BYTES = 255;
+export const MAX_SEGMENT_BYTES = NAME_MAX;
 /** Longest relative path restore will create, in bytes (Linux PATH_MAX minus room). */
 export const MAX_PATH_BYTES = 4000;
 

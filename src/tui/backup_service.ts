@@ -13,7 +13,7 @@ import { isAbortError } from "../engine/errors.ts";
 import { targetId } from "../engine/multipart_records.ts";
 import type { BackupRequest, PlanLine, PlannedRun, PlanSummary, RunOutcome } from "./services.ts";
 import { outcomeStatus } from "./run_outcome.ts";
-import type { TransferContext } from "./transfer_services.ts";
+import type { TransferContext } from "./transfer_context.ts";
 
 const MAX_LINES = 5000;
 

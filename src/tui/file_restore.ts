@@ -16,7 +16,7 @@ import { sqliteHistory } from "../engine/history.ts";
 import { targetId } from "../engine/multipart_records.ts";
 import { keyToRelPath, prepareDestination } from "../engine/safe_path.ts";
 import type { RestoreRequest, RunOutcome } from "./services.ts";
-import type { TransferContext } from "./transfer_services.ts";
+import type { TransferContext } from "./transfer_context.ts";
 import { outcomeStatus } from "./run_outcome.ts";
 
 /** What will happen to one selected file. */

@@ -17,7 +17,7 @@ import type { RestorePlanItem } from "../engine/restore_plan.ts";
 import { parseAt } from "../engine/versions.ts";
 import { DEFAULT_THAW_DAYS } from "../engine/cold_storage.ts";
 import type { PlanLine, PlannedRun, RestoreRequest, RunOutcome } from "./services.ts";
-import type { TransferContext } from "./transfer_services.ts";
+import type { TransferContext } from "./transfer_context.ts";
 import { offsetSink, type Totals, worstStatus } from "./run_outcome.ts";
 import { downloadFiles, type FilePlan, planFiles } from "./file_restore.ts";
 

@@ -1,7 +1,7 @@
 /** The partial-download path: next to the file, and within the 255-byte name limit. */
 
 import { assertEquals, assertOk } from "../support/assert.ts";
-import { PART_SUFFIX, partPathFor } from "../../src/engine/download.ts";
+import { PART_SUFFIX, partPathFor } from "../../src/engine/part_file.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 

@@ -19,7 +19,8 @@ import {
 } from "../support/test_env.ts";
 import { createS3Client } from "../../src/engine/client.ts";
 import { uploadFile } from "../../src/engine/upload.ts";
-import { downloadFile, PART_SUFFIX } from "../../src/engine/download.ts";
+import { downloadFile } from "../../src/engine/download.ts";
+import { PART_SUFFIX } from "../../src/engine/part_file.ts";
 import { memoryMultipartRecords } from "../../src/engine/multipart_records.ts";
 import { memoryDownloadRecords } from "../../src/engine/download_records.ts";
 import { md5Bytes } from "../../src/engine/hashing.ts";
