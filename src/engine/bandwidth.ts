@@ -6,6 +6,7 @@
 
 import { Readable } from "node:stream";
 import { throwIfAborted } from "./errors.ts";
+import { sleep } from "./delay.ts";
 
 /** Limits the combined rate of every transfer that takes bytes from it. */
 export class BandwidthLimiter {
@@ -49,22 +50,6 @@ export class BandwidthLimiter {
       await sleep(Math.min(250, Math.max(1, waitMs)), signal);
     }
   }
-}
-
-/** Sleeps `ms`, rejecting early with an abort error when `signal` fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new DOMException("Aborted", "AbortError"));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Splits `bytes` into chunks paced by `limiter`; ends early (without throwing) on abort. */

@@ -8,7 +8,8 @@
 import { dirname } from "node:path";
 import { EngineError, isAbortError } from "./errors.ts";
 import { type EventSink, progressPayload } from "./events.ts";
-import { type BandwidthLimiter, sleep } from "./bandwidth.ts";
+import type { BandwidthLimiter } from "./bandwidth.ts";
+import { sleep } from "./delay.ts";
 import { downloadFile } from "./download.ts";
 import { memoryDownloadRecords } from "./download_records.ts";
 import { toEngineError } from "./sdk_errors.ts";

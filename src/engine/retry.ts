@@ -6,7 +6,7 @@
  * @module
  */
 
-import { sleep } from "./bandwidth.ts";
+import { sleep } from "./delay.ts";
 
 /** How often and how patiently to retry one file. */
 export interface RetryPolicy {
