@@ -6,12 +6,12 @@
  */
 
 import type { Output } from "./output.ts";
-import type { ConfigFile } from "../engine/config.ts";
-import type { GlobalFlags, ResolvedSettings } from "../engine/settings.ts";
-import type { S3Context } from "../engine/client.ts";
-import type { StateDb } from "../engine/state_db.ts";
-import type { SecretStore } from "../secrets/secret_store.ts";
-import { configFile, type Env, processEnv, stateDir } from "../engine/paths.ts";
+import type { ConfigFile } from "../engine/config/config.ts";
+import type { GlobalFlags, ResolvedSettings } from "../engine/config/settings.ts";
+import type { S3Context } from "../engine/s3/client.ts";
+import type { StateDb } from "../engine/state/state_db.ts";
+import type { SecretStore } from "../secrets/mod.ts";
+import { configFile, type Env, processEnv, stateDir } from "../engine/config/paths.ts";
 
 /** Global options after parsing (commander's camelCase names). */
 export interface GlobalOptions extends GlobalFlags {
@@ -71,7 +71,7 @@ export function createContext(
     stateDir: stDir,
     async config() {
       if (!cachedConfig) {
-        const { loadConfig } = await import("../engine/config.ts");
+        const { loadConfig } = await import("../engine/config/config.ts");
         cachedConfig = await loadConfig(cfgPath);
       }
       return cachedConfig;
@@ -80,7 +80,7 @@ export function createContext(
       cachedConfig = undefined;
     },
     async settings(opts = {}) {
-      const { resolveSettings } = await import("../engine/settings.ts");
+      const { resolveSettings } = await import("../engine/config/settings.ts");
       const config = await ctx.config();
       return resolveSettings({
         flags: globals,
@@ -92,7 +92,7 @@ export function createContext(
       });
     },
     async s3(settings, opts = {}) {
-      const { createS3Client } = await import("../engine/client.ts");
+      const { createS3Client } = await import("../engine/s3/client.ts");
       const c = createS3Client(settings, opts);
       clients.push(c);
       return c;
@@ -111,7 +111,7 @@ export function createContext(
               promptPassphrase: async (message: string, confirm: boolean) => {
                 const first = await promptSecret(message);
                 if (confirm && (await promptSecret("Repeat the passphrase")) !== first) {
-                  const { EngineError } = await import("../engine/errors.ts");
+                  const { EngineError } = await import("../engine/core/errors.ts");
                   throw new EngineError(
                     "SecretStoreError",
                     "The two passphrases differ: nothing was saved.",
@@ -127,7 +127,7 @@ export function createContext(
     },
     async state() {
       if (!db) {
-        const { openStateDb } = await import("../engine/state_db.ts");
+        const { openStateDb } = await import("../engine/state/state_db.ts");
         db = await openStateDb(stDir);
       }
       return db;

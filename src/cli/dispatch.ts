@@ -9,8 +9,8 @@ import type { Command } from "commander";
 import { type CommandRun, lazy } from "./command_module.ts";
 import { createContext, type GlobalOptions } from "./context.ts";
 import { Output } from "./output.ts";
-import { EngineError } from "../engine/errors.ts";
-import { toEngineError } from "../engine/sdk_errors.ts";
+import { EngineError } from "../engine/core/errors.ts";
+import { toEngineError } from "../engine/s3/sdk_errors.ts";
 
 const BUG_TYPES = [TypeError, RangeError, ReferenceError, SyntaxError];
 

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { EngineEvent, ProgressPayload } from "../engine/events.ts";
-import type { EngineError } from "../engine/errors.ts";
+import type { EngineEvent, ProgressPayload } from "../engine/core/events.ts";
+import type { EngineError } from "../engine/core/errors.ts";
 import { ProgressLine } from "./progress_line.ts";
 
 const encoder = new TextEncoder();

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { ProgressPayload } from "../engine/events.ts";
-import { formatBytes, formatDuration, formatRate } from "./format.ts";
+import type { ProgressPayload } from "../engine/core/events.ts";
+import { formatBytes, formatDuration, formatRate } from "../lib/format.ts";
 
 /** Draws and clears one status line on a terminal. */
 export class ProgressLine {

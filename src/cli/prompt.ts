@@ -5,7 +5,7 @@
  * @module
  */
 
-import { EngineError } from "../engine/errors.ts";
+import { EngineError } from "../engine/core/errors.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -20,7 +20,7 @@ import {
   type ToolBackendOptions,
   type ToolResult,
   type ToolRunner,
-} from "./run_tool.ts";
+} from "../lib/run_tool.ts";
 import { type Availability, type SecretBackend, SecretStoreError } from "./secret_store.ts";
 
 /** The keychain item's service (`-s`). */

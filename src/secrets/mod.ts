@@ -15,7 +15,7 @@ import { EncryptedFileBackend, type PassphrasePrompt } from "./encrypted_file_ba
 import { FallbackSecretStore } from "./fallback_secret_store.ts";
 import { MacosKeychainBackend } from "./macos_keychain_backend.ts";
 import { PassBackend } from "./pass_backend.ts";
-import type { ToolBackendOptions, ToolRunner } from "./run_tool.ts";
+import type { ToolBackendOptions, ToolRunner } from "../lib/run_tool.ts";
 import type { SecretBackend, SecretStore } from "./secret_store.ts";
 import { SecretToolBackend } from "./secret_tool_backend.ts";
 import { WindowsCredentialBackend } from "./windows_credential_backend.ts";
@@ -40,7 +40,7 @@ export {
   type ToolRequest,
   type ToolResult,
   type ToolRunner,
-} from "./run_tool.ts";
+} from "../lib/run_tool.ts";
 
 /** Options of {@link createSecretStore}. */
 export interface CreateSecretStoreOptions {

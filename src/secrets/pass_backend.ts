@@ -18,7 +18,7 @@ import {
   type ToolBackendOptions,
   type ToolResult,
   type ToolRunner,
-} from "./run_tool.ts";
+} from "../lib/run_tool.ts";
 import { type Availability, type SecretBackend, SecretStoreError } from "./secret_store.ts";
 
 /** Folder of eigen-s3 entries inside the password store. */

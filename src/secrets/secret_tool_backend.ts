@@ -18,7 +18,7 @@ import {
   type ToolBackendOptions,
   type ToolResult,
   type ToolRunner,
-} from "./run_tool.ts";
+} from "../lib/run_tool.ts";
 import { type Availability, type SecretBackend, SecretStoreError } from "./secret_store.ts";
 
 /** The `service` attribute of every eigen-s3 item. */

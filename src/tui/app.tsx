@@ -7,10 +7,10 @@
 
 import { useApp, useInput, useWindowSize } from "ink";
 import { useEffect, useMemo, useReducer, useRef } from "react";
-import { EffectRunner } from "./effects.ts";
-import { toKeyPresses } from "./keys.ts";
-import type { PassphraseBridge } from "./passphrase_bridge.ts";
-import type { TuiServices } from "./services.ts";
+import { EffectRunner } from "./services/effects.ts";
+import { toKeyPresses } from "./input/keys.ts";
+import type { PassphraseBridge } from "./services/passphrase_bridge.ts";
+import type { TuiServices } from "./services/services.ts";
 import { type AppState, tooSmall } from "./state/app_state.ts";
 import { appReducer, initialState } from "./state/root_reducer.ts";
 import { makeTheme, ThemeProvider } from "./theme.tsx";

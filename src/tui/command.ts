@@ -8,11 +8,11 @@
 import process from "node:process";
 import { createElement } from "react";
 import type { CliContext } from "../cli/context.ts";
-import { EngineError } from "../engine/errors.ts";
+import { EngineError } from "../engine/core/errors.ts";
 import { App } from "./app.tsx";
-import { EngineServices } from "./engine_services.ts";
+import { EngineServices } from "./services/engine_services.ts";
 import { runFullScreen } from "./full_screen.ts";
-import { PassphraseBridge } from "./passphrase_bridge.ts";
+import { PassphraseBridge } from "./services/passphrase_bridge.ts";
 import { colorWanted } from "./theme.tsx";
 
 /** Tells dispatch that this command owns the terminal (no stop notices on stderr). */

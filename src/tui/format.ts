@@ -5,8 +5,8 @@
  * @module
  */
 
-export { formatBytes, formatDate, formatDuration, formatRate } from "../cli/format.ts";
-import { formatBytes, formatDate } from "../cli/format.ts";
+export { formatBytes, formatDate, formatDuration, formatRate } from "../lib/format.ts";
+import { formatBytes, formatDate } from "../lib/format.ts";
 
 /** "45% (234 MiB / 520 MiB)". */
 export function percentText(percent: number, bytes: number, total: number): string {

@@ -32,7 +32,7 @@ import {
   writeFile,
 } from "../support/test_env.ts";
 import { type S3Proxy, startS3Proxy } from "../support/s3_proxy.ts";
-import { md5Bytes } from "../../src/engine/hashing.ts";
+import { md5Bytes } from "../../src/engine/core/hashing.ts";
 
 const MiB = 1024 * 1024;
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;

@@ -27,7 +27,7 @@ import {
   sandbox,
   writeFile,
 } from "../support/test_env.ts";
-import { md5Bytes } from "../../src/engine/hashing.ts";
+import { md5Bytes } from "../../src/engine/core/hashing.ts";
 
 const MiB = 1024 * 1024;
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;

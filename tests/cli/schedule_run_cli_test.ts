@@ -5,8 +5,8 @@
  */
 
 import { join } from "node:path";
-import { openStateDb } from "../../src/engine/state_db.ts";
-import { sqliteSlots } from "../../src/engine/job_slots.ts";
+import { openStateDb } from "../../src/engine/state/state_db.ts";
+import { sqliteSlots } from "../../src/engine/state/job_slots.ts";
 import {
   createTestBucket,
   listKeys,

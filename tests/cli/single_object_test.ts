@@ -29,7 +29,7 @@ import {
   WITHOUT_ROOT_FILE_ACCESS,
   writeFile,
 } from "../support/test_env.ts";
-import { md5Bytes } from "../../src/engine/hashing.ts";
+import { md5Bytes } from "../../src/engine/core/hashing.ts";
 
 const MiB = 1024 * 1024;
 

@@ -7,7 +7,7 @@
  * deletes exactly what is gone.
  *
  * Cases already covered elsewhere and not repeated here (listed in the summary):
- * tests/engine/backup_test.ts "guards refuse (exit 8)" (>50%, empty, missing at the engine
+ * tests/engine/backup/backup_test.ts "guards refuse (exit 8)" (>50%, empty, missing at the engine
  * level) and "a failed upload means no deletions", tests/cli/backup_cli_test.ts "delete guards
  * exit 8" (empty and missing through the CLI, history records exit 8), "unreadable files and
  * folders are reported (exit 3)", and the dry-run test (plans deletions, deletes nothing).

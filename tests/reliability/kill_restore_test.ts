@@ -30,7 +30,7 @@ import {
   spawnCli,
   summary,
 } from "../support/reliability.ts";
-import { md5Bytes } from "../../src/engine/hashing.ts";
+import { md5Bytes } from "../../src/engine/core/hashing.ts";
 
 const KILLS = Number(Deno.env.get("EIGEN_RELIABILITY_KILLS") ?? 20);
 const PART = ".eigen-part";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PassBackend } from "../../src/secrets/pass_backend.ts";
-import { runTool } from "../../src/secrets/run_tool.ts";
+import { runTool } from "../../src/lib/run_tool.ts";
 import { storeError } from "./support/error_fields.ts";
 import { exited, FakeRunner, onPath, recording } from "./support/fake_runner.ts";
 

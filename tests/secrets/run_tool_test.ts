@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runTool } from "../../src/secrets/run_tool.ts";
+import { runTool } from "../../src/lib/run_tool.ts";
 
 const PATH = Deno.env.get("PATH");
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { runTool } from "../../src/secrets/run_tool.ts";
+import { runTool } from "../../src/lib/run_tool.ts";
 import { SecretToolBackend } from "../../src/secrets/secret_tool_backend.ts";
 import { storeError } from "./support/error_fields.ts";
 import { exited, FakeRunner, onPath } from "./support/fake_runner.ts";

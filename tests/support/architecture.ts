@@ -10,7 +10,7 @@
  *   classes) of `@aws-sdk/client-s3` only in `engine/s3/` and `engine/objects/` plus the
  *   {@link S3_VALUE_RATCHET} list, which may only shrink;
  * - inside `src/tui/`: `state/` imports no ink/react and engine types only; `components/` and
- *   `screens/` never import `services/` or engine values.
+ *   `screens/` import types only from `services/` and the engine.
  *
  * {@link checkArchitecture} is pure (a map of path to text in, violations out) so its own test
  * can plant a violation and see it caught. Modelled on Deno std's
@@ -343,11 +343,11 @@ function tuiRules(file: string, e: ImportEdge, out: Violation[]): void {
     });
   }
   if (/^src\/tui\/(components|screens)\//.test(file)) {
-    if (to.startsWith("src/tui/services/")) {
+    if (to.startsWith("src/tui/services/") && !e.typeOnly) {
       out.push({
         file,
         what: `import "${e.specifier}"`,
-        rule: "components and screens never import services",
+        rule: "components and screens never call services (their types only)",
       });
     }
     if (to.startsWith("src/engine/") && !e.typeOnly) {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Clock } from "../../src/engine/clock.ts";
+import type { Clock } from "../../src/lib/clock.ts";
 
 interface Sleeper {
   until: number;

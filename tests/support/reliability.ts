@@ -13,7 +13,7 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { md5Bytes } from "../../src/engine/hashing.ts";
+import { md5Bytes } from "../../src/engine/core/hashing.ts";
 import { seededRandom } from "./s3_proxy.ts";
 import { assertEquals } from "./assert.ts";
 import { getObject, type Sandbox, TEST_ACCESS_KEY, TEST_SECRET_KEY } from "./test_env.ts";

@@ -311,7 +311,7 @@ export function s3EnvFor(bucket: string, secret = TEST_SECRET_KEY): Record<strin
 /** Resolved settings for eigen-s3's own client factory, pointed at the test server. */
 export function testSettings(
   bucket: string,
-): import("../../src/engine/settings.ts").ResolvedSettings {
+): import("../../src/engine/config/settings.ts").ResolvedSettings {
   return {
     profileName: "test",
     endpoint: S3_ENDPOINT ?? "http://127.0.0.1:7480",

@@ -3,8 +3,8 @@
  */
 
 import { assertEquals, assertIncludes, assertOk } from "../support/assert.ts";
-import { progressPayload } from "../../src/engine/events.ts";
-import { PassphraseBridge } from "../../src/tui/passphrase_bridge.ts";
+import { progressPayload } from "../../src/engine/core/events.ts";
+import { PassphraseBridge } from "../../src/tui/services/passphrase_bridge.ts";
 import { Driver } from "./support/drive.ts";
 import { doneOutcome, FakeServices, oneProfile, summary } from "./support/fake_services.ts";
 

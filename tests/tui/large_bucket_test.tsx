@@ -7,7 +7,7 @@ import "./support/force_color.ts";
 import { render } from "ink-testing-library";
 import { assertEquals, assertOk } from "../support/assert.ts";
 import { App } from "../../src/tui/app.tsx";
-import type { RemoteEntry } from "../../src/tui/services.ts";
+import type { RemoteEntry } from "../../src/tui/services/services.ts";
 import { openTree, treeCommand, treePageLoaded } from "../../src/tui/state/tree.ts";
 import { FakeServices, oneProfile } from "./support/fake_services.ts";
 

@@ -1,6 +1,6 @@
 import { assertEquals } from "../support/assert.ts";
-import type { EngineEvent } from "../../src/engine/events.ts";
-import { progressPayload } from "../../src/engine/events.ts";
+import type { EngineEvent } from "../../src/engine/core/events.ts";
+import { progressPayload } from "../../src/engine/core/events.ts";
 import {
   applyEvents,
   etaSeconds,

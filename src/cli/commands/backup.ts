@@ -1,5 +1,5 @@
 /**
- * `eigen-s3 backup LOCAL_FOLDER [S3_PREFIX]`: incremental folder backup (engine/backup.ts).
+ * `eigen-s3 backup LOCAL_FOLDER [S3_PREFIX]`: incremental folder backup (engine/backup/backup.ts).
  * S3_PREFIX defaults to the folder's own name. Flags: --dry-run, --delete, --max-delete,
  * --exclude, --include-hidden, --concurrency, --storage-class, --sse, --sse-kms-key-id,
  * --bwlimit; defaults for concurrency, bwlimit and storage class come from the config file.
@@ -12,15 +12,15 @@
 
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { parseRate, validateInt } from "../../engine/validate.ts";
-import { defaultS3Prefix, runBackup } from "../../engine/backup.ts";
-import { type MaxDelete, parseMaxDelete } from "../../engine/backup_guards.ts";
-import { reportExitCode, type SyncReport } from "../../engine/backup_report.ts";
-import { openBackupState } from "../../engine/backup_store.ts";
-import type { SseMode } from "../../engine/upload.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { parseRate, validateInt } from "../../engine/core/validate.ts";
+import { defaultS3Prefix, runBackup } from "../../engine/backup/backup.ts";
+import { type MaxDelete, parseMaxDelete } from "../../engine/backup/backup_guards.ts";
+import { reportExitCode, type SyncReport } from "../../engine/backup/backup_report.ts";
+import { openBackupState } from "../../engine/backup/backup_state.ts";
+import type { SseMode } from "../../engine/objects/upload.ts";
 import { connect, s3Url } from "./common.ts";
-import { formatBytes, formatDuration } from "../format.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 
 const usage = (field: string) => ({ field, code: "UsageError" as const });
 

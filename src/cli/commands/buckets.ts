@@ -5,9 +5,9 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { listBuckets } from "../../engine/connection.ts";
+import { listBuckets } from "../../engine/s3/connection.ts";
 import { connect } from "./common.ts";
-import { formatDate, table } from "../format.ts";
+import { formatDate, table } from "../../lib/format.ts";
 
 /** Runs buckets. */
 export default async function buckets(ctx: CliContext): Promise<number> {

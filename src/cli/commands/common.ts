@@ -4,10 +4,10 @@
  * @module
  */
 
-import type { ResolvedSettings } from "../../engine/settings.ts";
+import type { ResolvedSettings } from "../../engine/config/settings.ts";
 import type { CliContext } from "../context.ts";
-import type { S3Context } from "../../engine/client.ts";
-import { targetId } from "../../engine/multipart_records.ts";
+import type { S3Context } from "../../engine/s3/client.ts";
+import { targetId } from "../../engine/state/multipart_records.ts";
 
 /** The seed's S3ConfigPublic plus where things come from (never the secret). */
 export interface S3ConfigPublic {

@@ -5,7 +5,7 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { formatDate, table } from "../format.ts";
+import { formatDate, table } from "../../lib/format.ts";
 
 /** Runs config list. */
 export default async function configList(ctx: CliContext): Promise<number> {

@@ -5,8 +5,8 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { updateConfig } from "../../engine/config.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { updateConfig } from "../../engine/config/config.ts";
 
 /** Runs config remove. */
 export default async function configRemove(ctx: CliContext, args: unknown[]): Promise<number> {

@@ -6,7 +6,7 @@
 
 import type { CliContext } from "../context.ts";
 import { publicConfig } from "./common.ts";
-import { formatDate, table } from "../format.ts";
+import { formatDate, table } from "../../lib/format.ts";
 
 /** Runs config show. */
 export default async function configShow(ctx: CliContext): Promise<number> {

@@ -7,9 +7,9 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { updateConfig } from "../../engine/config.ts";
-import { selectProfileName } from "../../engine/settings.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { updateConfig } from "../../engine/config/config.ts";
+import { selectProfileName } from "../../engine/config/settings.ts";
 import {
   validateAccessKeyId,
   validateBucket,
@@ -17,10 +17,10 @@ import {
   validatePathPrefix,
   validateRegion,
   validateSecret,
-} from "../../engine/validate.ts";
-import { createS3Client } from "../../engine/client.ts";
-import { testConnection } from "../../engine/connection.ts";
-import type { SecretBackendName } from "../../secrets/secret_store.ts";
+} from "../../engine/core/validate.ts";
+import { createS3Client } from "../../engine/s3/client.ts";
+import { testConnection } from "../../engine/s3/connection.ts";
+import type { SecretBackendName } from "../../secrets/mod.ts";
 import { canPrompt, promptLine, promptSecret, readSecretFromStdin } from "../prompt.ts";
 import type { S3ConfigPublic } from "./common.ts";
 

@@ -11,14 +11,14 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { loadConfig } from "../../engine/config.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { readJobs, validateJobName } from "../../engine/jobs.ts";
-import { sqliteSlots } from "../../engine/job_slots.ts";
-import { runJob } from "../../engine/job_run.ts";
-import { type DaemonEvent, Scheduler } from "../../engine/scheduler.ts";
-import { systemClock } from "../../engine/clock.ts";
-import type { EngineEvent } from "../../engine/events.ts";
+import { loadConfig } from "../../engine/config/config.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { readJobs, validateJobName } from "../../engine/schedule/jobs.ts";
+import { sqliteSlots } from "../../engine/state/job_slots.ts";
+import { runJob } from "../../engine/schedule/job_run.ts";
+import { type DaemonEvent, Scheduler } from "../../engine/schedule/scheduler.ts";
+import { systemClock } from "../../lib/clock.ts";
+import type { EngineEvent } from "../../engine/core/events.ts";
 import { jobRunDeps } from "./schedule_common.ts";
 
 const iso = (d: Date | null) => d ? d.toISOString() : "never";

@@ -9,14 +9,14 @@
 import { basename, dirname, join } from "node:path";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { toEngineError } from "../../engine/sdk_errors.ts";
-import { existingKey } from "../../engine/keys.ts";
-import { downloadFile } from "../../engine/download.ts";
-import { sqliteDownloadRecords } from "../../engine/download_records.ts";
-import { newOperationId, progressPayload } from "../../engine/events.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { toEngineError } from "../../engine/s3/sdk_errors.ts";
+import { existingKey } from "../../engine/core/keys.ts";
+import { downloadFile } from "../../engine/objects/download.ts";
+import { sqliteDownloadRecords } from "../../engine/state/download_records.ts";
+import { newOperationId, progressPayload } from "../../engine/core/events.ts";
 import { connect, s3Url } from "./common.ts";
-import { formatBytes, formatDuration } from "../format.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 
 /** The seed's S3DownloadResult, plus where it went. */
 export interface S3DownloadResult {

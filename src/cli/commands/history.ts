@@ -5,9 +5,9 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { sqliteHistory } from "../../engine/history.ts";
-import { validateInt } from "../../engine/validate.ts";
-import { formatBytes, formatDate, formatDuration, table } from "../format.ts";
+import { sqliteHistory } from "../../engine/state/history.ts";
+import { validateInt } from "../../engine/core/validate.ts";
+import { formatBytes, formatDate, formatDuration, table } from "../../lib/format.ts";
 
 interface ReportLike {
   files_uploaded?: number;

@@ -9,16 +9,16 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
+import { EngineError } from "../../engine/core/errors.ts";
 import {
   describeRule,
   getLifecycleRules,
   type LifecycleChanges,
   mergeRules,
   putLifecycleRules,
-} from "../../engine/lifecycle.ts";
-import { toEngineError } from "../../engine/sdk_errors.ts";
-import { validateInt } from "../../engine/validate.ts";
+} from "../../engine/s3/lifecycle.ts";
+import { toEngineError } from "../../engine/s3/sdk_errors.ts";
+import { validateInt } from "../../engine/core/validate.ts";
 import { connect } from "./common.ts";
 import { rulesTable } from "./lifecycle_show.ts";
 

@@ -6,10 +6,14 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { describeRule, getLifecycleRules, type LifecycleRuleView } from "../../engine/lifecycle.ts";
-import { toEngineError } from "../../engine/sdk_errors.ts";
+import {
+  describeRule,
+  getLifecycleRules,
+  type LifecycleRuleView,
+} from "../../engine/s3/lifecycle.ts";
+import { toEngineError } from "../../engine/s3/sdk_errors.ts";
 import { connect } from "./common.ts";
-import { table } from "../format.ts";
+import { table } from "../../lib/format.ts";
 
 /** The rules as a table; "no rules" text when empty. */
 export function rulesTable(bucket: string, rules: LifecycleRuleView[]): string {

@@ -6,12 +6,12 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { listPage, type S3ObjectInfo, toObjectInfo } from "../../engine/listing.ts";
-import { toEngineError } from "../../engine/sdk_errors.ts";
-import { validateInt } from "../../engine/validate.ts";
-import { displayKey, fullKey } from "../../engine/keys.ts";
+import { listPage, type S3ObjectInfo, toObjectInfo } from "../../engine/s3/listing.ts";
+import { toEngineError } from "../../engine/s3/sdk_errors.ts";
+import { validateInt } from "../../engine/core/validate.ts";
+import { displayKey, fullKey } from "../../engine/core/keys.ts";
 import { connect } from "./common.ts";
-import { formatBytes, formatDate, table } from "../format.ts";
+import { formatBytes, formatDate, table } from "../../lib/format.ts";
 
 /** Runs ls. */
 export default async function ls(
@@ -29,7 +29,7 @@ export default async function ls(
   const { bucket, pathPrefix, endpoint } = s3.settings;
   const prefix = fullKey(pathPrefix, String(args[0] ?? ""));
   if (opts.versions === true) {
-    const { listVersionsForLs } = await import("../../engine/versions.ts");
+    const { listVersionsForLs } = await import("../../engine/s3/versions.ts");
     const rows = await listVersionsForLs(
       s3.client,
       bucket,

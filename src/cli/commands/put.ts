@@ -7,16 +7,16 @@
 
 import { basename } from "node:path";
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { toEngineError } from "../../engine/sdk_errors.ts";
-import { fullKey } from "../../engine/keys.ts";
-import { contentTypeFor } from "../../engine/content_type.ts";
-import { uploadFile } from "../../engine/upload.ts";
-import { newOperationId, progressPayload } from "../../engine/events.ts";
-import { sqliteMultipartRecords } from "../../engine/multipart_records.ts";
-import { META_MD5, META_MTIME } from "../../engine/object_meta.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { toEngineError } from "../../engine/s3/sdk_errors.ts";
+import { fullKey } from "../../engine/core/keys.ts";
+import { contentTypeFor } from "../../engine/s3/content_type.ts";
+import { uploadFile } from "../../engine/objects/upload.ts";
+import { newOperationId, progressPayload } from "../../engine/core/events.ts";
+import { sqliteMultipartRecords } from "../../engine/state/multipart_records.ts";
+import { META_MD5, META_MTIME } from "../../engine/s3/object_meta.ts";
 import { connect, s3Url } from "./common.ts";
-import { formatBytes, formatDuration } from "../format.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 
 /** The seed's S3UploadResult, plus the key. */
 export interface S3UploadResult {

@@ -1,6 +1,6 @@
 /**
  * `eigen-s3 restore S3_PREFIX LOCAL_FOLDER`: brings a backed-up folder back (see
- * engine/restore.ts): `--dry-run`, `--overwrite`, `--exclude`, `--concurrency`, `--bwlimit`,
+ * engine/restore/restore.ts): `--dry-run`, `--overwrite`, `--exclude`, `--concurrency`, `--bwlimit`,
  * `--at TIMESTAMP` (versioned buckets) and `--request-thaw [--days N] [--tier T]` (cold storage).
  *
  * Exit: 0 everything restored (or identical/excluded/kept), 3 some objects failed or are still
@@ -10,19 +10,19 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { parseRate, validateInt } from "../../engine/validate.ts";
-import { displayKey, folderKeyPrefix } from "../../engine/keys.ts";
-import { parseAt } from "../../engine/versions.ts";
-import { DEFAULT_THAW_DAYS, parseTier } from "../../engine/cold_storage.ts";
-import { runRestore } from "../../engine/restore.ts";
-import type { RestorePlanItem } from "../../engine/restore_plan.ts";
-import type { RestoreReport } from "../../engine/restore_report.ts";
-import { sqliteDownloadRecords } from "../../engine/download_records.ts";
-import { sqliteHistory } from "../../engine/history.ts";
-import { printableKey } from "../../engine/safe_path.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { parseRate, validateInt } from "../../engine/core/validate.ts";
+import { displayKey, folderKeyPrefix } from "../../engine/core/keys.ts";
+import { parseAt } from "../../engine/s3/versions.ts";
+import { DEFAULT_THAW_DAYS, parseTier } from "../../engine/s3/cold_storage.ts";
+import { runRestore } from "../../engine/restore/restore.ts";
+import type { RestorePlanItem } from "../../engine/restore/restore_plan.ts";
+import type { RestoreReport } from "../../engine/restore/restore_report.ts";
+import { sqliteDownloadRecords } from "../../engine/state/download_records.ts";
+import { sqliteHistory } from "../../engine/state/history.ts";
+import { printableKey } from "../../engine/local/safe_path.ts";
 import { connect } from "./common.ts";
-import { formatBytes, formatDuration } from "../format.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 
 const usage = (field: string) => ({ field, code: "UsageError" as const });
 

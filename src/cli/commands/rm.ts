@@ -7,11 +7,11 @@
 
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { CliContext } from "../context.ts";
-import { EngineError, EXIT_PARTIAL } from "../../engine/errors.ts";
-import { toEngineError } from "../../engine/sdk_errors.ts";
-import { displayKey, existingKey } from "../../engine/keys.ts";
-import { deleteKeys } from "../../engine/delete.ts";
-import { Semaphore } from "../../engine/semaphore.ts";
+import { EngineError, EXIT_PARTIAL } from "../../engine/core/errors.ts";
+import { toEngineError } from "../../engine/s3/sdk_errors.ts";
+import { displayKey, existingKey } from "../../engine/core/keys.ts";
+import { deleteKeys } from "../../engine/s3/delete.ts";
+import { Semaphore } from "../../lib/semaphore.ts";
 import { connect } from "./common.ts";
 
 interface RmError {

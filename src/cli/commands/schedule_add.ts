@@ -10,11 +10,11 @@
 
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
-import { addJob } from "../../engine/job_service.ts";
-import { flagJobRef, jobProfile } from "../../engine/jobs.ts";
-import { sqliteSlots } from "../../engine/job_slots.ts";
-import { parseCron, systemTimezone } from "../../engine/cron_schedule.ts";
-import { formatDate } from "../format.ts";
+import { addJob } from "../../engine/schedule/job_service.ts";
+import { flagJobRef, jobProfile } from "../../engine/schedule/jobs.ts";
+import { sqliteSlots } from "../../engine/state/job_slots.ts";
+import { parseCron, systemTimezone } from "../../engine/schedule/cron_schedule.ts";
+import { formatDate } from "../../lib/format.ts";
 import { publicJob } from "./schedule_common.ts";
 
 /** Runs schedule add. */

@@ -7,11 +7,11 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { type Job, redactUrl } from "../../engine/jobs.ts";
-import type { JobRunDeps, JobRunResult } from "../../engine/job_run.ts";
-import { realJobRunDeps } from "../../engine/job_service.ts";
-import type { EventSink } from "../../engine/events.ts";
-import { formatBytes, formatDuration } from "../format.ts";
+import { type Job, redactUrl } from "../../engine/schedule/jobs.ts";
+import type { JobRunDeps, JobRunResult } from "../../engine/schedule/job_run.ts";
+import { realJobRunDeps } from "../../engine/schedule/job_service.ts";
+import type { EventSink } from "../../engine/core/events.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 
 /** The dependencies of a real job run for this invocation. */
 export async function jobRunDeps(ctx: CliContext, events: EventSink): Promise<JobRunDeps> {

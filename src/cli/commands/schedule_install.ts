@@ -1,6 +1,6 @@
 /**
  * `eigen-s3 schedule install [--systemd|--cron|--launchd] [--dry-run]`: makes the system run
- * every job on its schedule (see engine/service_files.ts for what each backend gets). Default:
+ * every job on its schedule (see engine/timers/service_files.ts for what each backend gets). Default:
  * launchd on macOS, systemd where `systemctl` exists, else cron. `--dry-run` prints the files,
  * the crontab block and the commands instead. Replaces what an earlier install wrote.
  *
@@ -13,22 +13,22 @@
 import { join } from "node:path";
 import { homedir } from "node:os";
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { readJobs } from "../../engine/jobs.ts";
-import { systemTimezone } from "../../engine/cron_schedule.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { readJobs } from "../../engine/schedule/jobs.ts";
+import { systemTimezone } from "../../engine/schedule/cron_schedule.ts";
 import {
   planServices,
   programArgv,
   type ServiceBackend,
   type ServiceEnv,
-} from "../../engine/service_files.ts";
+} from "../../engine/timers/service_files.ts";
 import {
   installRecordPath,
   installServices,
   type ServiceReport,
   type ServiceTools,
-} from "../../engine/service_install.ts";
-import { runTool } from "../../secrets/run_tool.ts";
+} from "../../engine/timers/service_install.ts";
+import { runTool } from "../../lib/run_tool.ts";
 
 /** The service tools, honouring the EIGEN_S3_* overrides. */
 export function serviceTools(ctx: CliContext): ServiceTools {

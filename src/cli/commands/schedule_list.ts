@@ -6,10 +6,10 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { type JobSummary, listJobs } from "../../engine/job_service.ts";
-import { sqliteHistory } from "../../engine/history.ts";
-import { sqliteSlots } from "../../engine/job_slots.ts";
-import { formatDate, table } from "../format.ts";
+import { type JobSummary, listJobs } from "../../engine/schedule/job_service.ts";
+import { sqliteHistory } from "../../engine/state/history.ts";
+import { sqliteSlots } from "../../engine/state/job_slots.ts";
+import { formatDate, table } from "../../lib/format.ts";
 import { publicJob } from "./schedule_common.ts";
 
 /** The last result in a few words: "success 2025-01-01 03:05" or "failed (exit 7) ...". */

@@ -6,9 +6,9 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { removeJob } from "../../engine/job_service.ts";
-import { sqliteSlots } from "../../engine/job_slots.ts";
-import { installRecordPath, readInstallRecord } from "../../engine/service_install.ts";
+import { removeJob } from "../../engine/schedule/job_service.ts";
+import { sqliteSlots } from "../../engine/state/job_slots.ts";
+import { installRecordPath, readInstallRecord } from "../../engine/timers/service_install.ts";
 
 /** Runs schedule remove. */
 export default async function scheduleRemove(ctx: CliContext, args: unknown[]): Promise<number> {

@@ -10,10 +10,10 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { getJob } from "../../engine/jobs.ts";
-import { runJob } from "../../engine/job_run.ts";
-import { inWindow } from "../../engine/time_window.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { getJob } from "../../engine/schedule/jobs.ts";
+import { runJob } from "../../engine/schedule/job_run.ts";
+import { inWindow } from "../../engine/schedule/time_window.ts";
 import { jobRunDeps, runSummary } from "./schedule_common.ts";
 
 /** Runs schedule run. */

@@ -5,10 +5,10 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { getJob, jobProfile } from "../../engine/jobs.ts";
-import { parseCron, systemTimezone } from "../../engine/cron_schedule.ts";
-import { sqliteHistory } from "../../engine/history.ts";
-import { formatDate } from "../format.ts";
+import { getJob, jobProfile } from "../../engine/schedule/jobs.ts";
+import { parseCron, systemTimezone } from "../../engine/schedule/cron_schedule.ts";
+import { sqliteHistory } from "../../engine/state/history.ts";
+import { formatDate } from "../../lib/format.ts";
 import { publicJob } from "./schedule_common.ts";
 
 /** Runs schedule show. */

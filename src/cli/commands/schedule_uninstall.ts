@@ -6,8 +6,8 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { installRecordPath, uninstallServices } from "../../engine/service_install.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { installRecordPath, uninstallServices } from "../../engine/timers/service_install.ts";
 import { reportLines, serviceTools } from "./schedule_install.ts";
 
 /** Runs schedule uninstall. */

@@ -6,7 +6,7 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { testConnection } from "../../engine/connection.ts";
+import { testConnection } from "../../engine/s3/connection.ts";
 import { connect } from "./common.ts";
 
 /** Runs test. */

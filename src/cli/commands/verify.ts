@@ -1,6 +1,6 @@
 /**
  * `eigen-s3 verify LOCAL_FOLDER [S3_PREFIX]`: compares a folder with its backup, like
- * `rclone check` (see engine/verify.ts). `--download` reads and hashes the stored bytes.
+ * `rclone check` (see engine/verify/verify.ts). `--download` reads and hashes the stored bytes.
  * The local side follows backup's walk rules, so `--exclude` and `--include-hidden` should be
  * the ones the backup used.
  *
@@ -12,15 +12,15 @@
 
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
-import { defaultS3Prefix } from "../../engine/backup.ts";
-import { EngineError } from "../../engine/errors.ts";
-import { validateInt } from "../../engine/validate.ts";
-import { displayKey, folderKeyPrefix } from "../../engine/keys.ts";
-import { runVerify, type VerifyItem } from "../../engine/verify.ts";
-import { sqliteHistory } from "../../engine/history.ts";
-import { printableKey } from "../../engine/safe_path.ts";
+import { defaultS3Prefix } from "../../engine/backup/backup.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { validateInt } from "../../engine/core/validate.ts";
+import { displayKey, folderKeyPrefix } from "../../engine/core/keys.ts";
+import { runVerify, type VerifyItem } from "../../engine/verify/verify.ts";
+import { sqliteHistory } from "../../engine/state/history.ts";
+import { printableKey } from "../../engine/local/safe_path.ts";
 import { connect } from "./common.ts";
-import { formatBytes, formatDuration } from "../format.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 
 /** Runs verify. */
 export default async function verify(

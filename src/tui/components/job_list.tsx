@@ -7,7 +7,7 @@
 
 import { Box, Text } from "ink";
 import type { AppState } from "../state/app_state.ts";
-import type { JobLast, JobRow } from "../schedule_types.ts";
+import type { JobLast, JobRow } from "../services/schedule_types.ts";
 import { jobPanelRows, settingsJobRows } from "../state/layout.ts";
 import { currentJob } from "../state/schedule.ts";
 import { useTheme } from "../theme.tsx";

@@ -7,7 +7,7 @@
 
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { helpFor, type HelpSection } from "../keymap.ts";
+import { helpFor, type HelpSection } from "../input/keymap.ts";
 import type { AppState, Overlay } from "../state/app_state.ts";
 import { bodyRows, overlayListRows } from "../state/layout.ts";
 import { useTheme } from "../theme.tsx";

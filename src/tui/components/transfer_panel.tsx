@@ -7,7 +7,7 @@
 
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
-import type { PlanSummary, RunOutcome } from "../services.ts";
+import type { PlanSummary, RunOutcome } from "../services/services.ts";
 import { etaSeconds, percentOf, rateOf, type TransferState } from "../state/transfer.ts";
 import { useTheme } from "../theme.tsx";
 import {

@@ -6,7 +6,7 @@
  */
 
 import { Box, Text } from "ink";
-import type { RemoteEntry } from "../services.ts";
+import type { RemoteEntry } from "../services/services.ts";
 import { isSelected, type TreeState } from "../state/tree.ts";
 import { useTheme } from "../theme.tsx";
 import { cell, fitLeft, formatBytes, formatDate } from "../format.ts";

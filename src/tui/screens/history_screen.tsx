@@ -5,7 +5,7 @@
  */
 
 import { Box, Text } from "ink";
-import type { HistoryRecord } from "../../engine/history.ts";
+import type { HistoryRecord } from "../../engine/state/history.ts";
 import type { AppState } from "../state/app_state.ts";
 import { reportOf } from "../state/history_screen.ts";
 import { listRows } from "../state/layout.ts";

@@ -6,13 +6,13 @@
  * @module
  */
 
-import type { ConfigFile, Defaults } from "../../engine/config.ts";
-import type { S3BucketInfo, S3ConnectionStatus } from "../../engine/connection.ts";
-import type { EngineEvent } from "../../engine/events.ts";
-import type { HistoryRecord } from "../../engine/history.ts";
-import type { Scope } from "../keymap.ts";
-import type { KeyPress } from "../keys.ts";
-import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "../schedule_types.ts";
+import type { ConfigFile, Defaults } from "../../engine/config/config.ts";
+import type { S3BucketInfo, S3ConnectionStatus } from "../../engine/s3/connection.ts";
+import type { EngineEvent } from "../../engine/core/events.ts";
+import type { HistoryRecord } from "../../engine/state/history.ts";
+import type { Scope } from "../input/keymap.ts";
+import type { KeyPress } from "../input/keys.ts";
+import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "../services/schedule_types.ts";
 import type {
   BackupRequest,
   Capabilities,
@@ -23,7 +23,7 @@ import type {
   RestoreRequest,
   RunOutcome,
   SaveProfileResult,
-} from "../services.ts";
+} from "../services/services.ts";
 import type { FormState } from "./form.ts";
 import type { FolderPickerState } from "./folder_picker.ts";
 import type { TransferState } from "./transfer.ts";

@@ -6,8 +6,8 @@
  */
 
 import { basename } from "node:path";
-import type { Command } from "../keymap.ts";
-import type { BackupRequest } from "../services.ts";
+import type { Command } from "../input/keymap.ts";
+import type { BackupRequest } from "../services/services.ts";
 import { type AppState, withEffect, withStatus } from "./app_state.ts";
 import { openFolderPicker } from "./folder_picker.ts";
 import { type FieldSpec, formCommand, newForm, setValue } from "./form.ts";

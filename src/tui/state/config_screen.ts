@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { ProfileConfig } from "../../engine/config.ts";
-import type { Command } from "../keymap.ts";
-import type { ProfileDraft, SaveProfileResult } from "../services.ts";
+import type { ProfileConfig } from "../../engine/config/config.ts";
+import type { Command } from "../input/keymap.ts";
+import type { ProfileDraft, SaveProfileResult } from "../services/services.ts";
 import {
   type Action,
   type AppState,

@@ -6,8 +6,8 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import type { Command } from "../keymap.ts";
-import type { LocalEntry } from "../services.ts";
+import type { Command } from "../input/keymap.ts";
+import type { LocalEntry } from "../services/services.ts";
 import { moveCursor } from "./list_cursor.ts";
 
 /** The state of the folder picker. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Command, Scope } from "../keymap.ts";
+import type { Command, Scope } from "../input/keymap.ts";
 
 /** How a field behaves. */
 export type FieldKind =

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { HistoryRecord } from "../../engine/history.ts";
-import type { Command } from "../keymap.ts";
+import type { HistoryRecord } from "../../engine/state/history.ts";
+import type { Command } from "../input/keymap.ts";
 import { type AppState, withEffect } from "./app_state.ts";
 import { listRows } from "./layout.ts";
 import { moveCursor } from "./list_cursor.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { BackupRequest, RestoreRequest } from "../services.ts";
+import type { BackupRequest, RestoreRequest } from "../services/services.ts";
 import { type Action, type AppState, type JobKind, withEffect, withStatus } from "./app_state.ts";
 import {
   applyEvents,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Command } from "../keymap.ts";
+import type { Command } from "../input/keymap.ts";
 
 /** The new cursor after a list command, or null when `command` does not move the cursor. */
 export function moveCursor(

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Scope } from "../keymap.ts";
-import type { Capabilities } from "../services.ts";
+import type { Scope } from "../input/keymap.ts";
+import type { Capabilities } from "../services/services.ts";
 import { type AppState, type ScreenId, withEffect } from "./app_state.ts";
 import { backupFields, initialBackupForm } from "./backup_screen.ts";
 import { configFields, configScreenFor } from "./config_screen.ts";

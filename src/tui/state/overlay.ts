@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Command, Scope } from "../keymap.ts";
+import type { Command, Scope } from "../input/keymap.ts";
 import type { Action, AppState, Overlay } from "./app_state.ts";
 import { withEffect } from "./app_state.ts";
 import { backupFolderChosen, backupPrefixChosen } from "./backup_screen.ts";

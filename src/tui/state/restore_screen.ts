@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Command } from "../keymap.ts";
-import type { RestoreRequest, RestoreSource } from "../services.ts";
+import type { Command } from "../input/keymap.ts";
+import type { RestoreRequest, RestoreSource } from "../services/services.ts";
 import { type AppState, type TreeTarget, withEffect, withStatus } from "./app_state.ts";
 import { showPlan, splitPatterns } from "./backup_screen.ts";
 import { openFolderPicker } from "./folder_picker.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { helpFor, resolveKey, type Scope } from "../keymap.ts";
+import { helpFor, resolveKey, type Scope } from "../input/keymap.ts";
 import { type Action, type AppState, tooSmall, withStatus } from "./app_state.ts";
 import { backupCommand } from "./backup_screen.ts";
 import { configCommand, configResult, configScreenFor, switchProfile } from "./config_screen.ts";

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Command } from "../keymap.ts";
-import type { JobRow } from "../schedule_types.ts";
-import type { PlanSummary } from "../services.ts";
+import type { Command } from "../input/keymap.ts";
+import type { JobRow } from "../services/schedule_types.ts";
+import type { PlanSummary } from "../services/services.ts";
 import {
   type Action,
   type AppState,

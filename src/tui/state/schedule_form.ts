@@ -8,8 +8,8 @@
  */
 
 import { basename } from "node:path";
-import type { Command } from "../keymap.ts";
-import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "../schedule_types.ts";
+import type { Command } from "../input/keymap.ts";
+import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "../services/schedule_types.ts";
 import { type AppState, type JobFormState, withEffect, withStatus } from "./app_state.ts";
 import { destinationPrefix, splitPatterns } from "./backup_screen.ts";
 import { openFolderPicker } from "./folder_picker.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Defaults } from "../../engine/config.ts";
-import type { Command } from "../keymap.ts";
+import type { Defaults } from "../../engine/config/config.ts";
+import type { Command } from "../input/keymap.ts";
 import { type AppState, withEffect } from "./app_state.ts";
 import { STORAGE_CLASSES } from "./choices.ts";
 import { type FieldSpec, focusField, formCommand, newForm, setValue } from "./form.ts";

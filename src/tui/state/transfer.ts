@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { EngineEvent } from "../../engine/events.ts";
-import type { PlanSummary, RunOutcome } from "../services.ts";
+import type { EngineEvent } from "../../engine/core/events.ts";
+import type { PlanSummary, RunOutcome } from "../services/services.ts";
 
 /** Where a transfer is. */
 export type TransferPhase =

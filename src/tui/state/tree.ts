@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Command } from "../keymap.ts";
-import type { RemoteEntry, RemotePage } from "../services.ts";
+import type { Command } from "../input/keymap.ts";
+import type { RemoteEntry, RemotePage } from "../services/services.ts";
 import { moveCursor } from "./list_cursor.ts";
 
 /** Load the next page when the cursor is this close to the end of what is loaded. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ToolRequest, ToolResult, ToolRunner } from "../../../src/secrets/run_tool.ts";
+import type { ToolRequest, ToolResult, ToolRunner } from "../../../src/lib/run_tool.ts";
 
 /** An `exited` result. */
 export function exited(code: number, stdout = "", stderr = ""): ToolResult {

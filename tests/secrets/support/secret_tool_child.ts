@@ -10,7 +10,7 @@
 
 import { join } from "node:path";
 import { createSecretStore } from "../../../src/secrets/mod.ts";
-import { runTool } from "../../../src/secrets/run_tool.ts";
+import { runTool } from "../../../src/lib/run_tool.ts";
 import { SecretStoreError } from "../../../src/secrets/secret_store.ts";
 import { SecretToolBackend } from "../../../src/secrets/secret_tool_backend.ts";
 import { recording } from "./fake_runner.ts";

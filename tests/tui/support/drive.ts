@@ -5,10 +5,10 @@
  * @module
  */
 
-import { EffectRunner } from "../../../src/tui/effects.ts";
-import { charPress, type KeyPress } from "../../../src/tui/keys.ts";
-import type { PassphraseBridge } from "../../../src/tui/passphrase_bridge.ts";
-import type { TuiServices } from "../../../src/tui/services.ts";
+import { EffectRunner } from "../../../src/tui/services/effects.ts";
+import { charPress, type KeyPress } from "../../../src/tui/input/keys.ts";
+import type { PassphraseBridge } from "../../../src/tui/services/passphrase_bridge.ts";
+import type { TuiServices } from "../../../src/tui/services/services.ts";
 import type { Action, AppState } from "../../../src/tui/state/app_state.ts";
 import { initialState, reduce } from "../../../src/tui/state/root_reducer.ts";
 

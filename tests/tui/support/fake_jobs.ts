@@ -6,10 +6,10 @@
  */
 
 import { basename } from "node:path";
-import { EngineError } from "../../../src/engine/errors.ts";
-import type { EngineEvent } from "../../../src/engine/events.ts";
-import { validateJob, validateJobName } from "../../../src/engine/jobs.ts";
-import { parseCron, validateTimezone } from "../../../src/engine/cron_schedule.ts";
+import { EngineError } from "../../../src/engine/core/errors.ts";
+import type { EngineEvent } from "../../../src/engine/core/events.ts";
+import { validateJob, validateJobName } from "../../../src/engine/schedule/jobs.ts";
+import { parseCron, validateTimezone } from "../../../src/engine/schedule/cron_schedule.ts";
 import {
   type CronPreview,
   fieldOfMessage,
@@ -17,8 +17,8 @@ import {
   type JobLast,
   type JobRow,
   type SaveJobResult,
-} from "../../../src/tui/schedule_types.ts";
-import type { RunOutcome } from "../../../src/tui/services.ts";
+} from "../../../src/tui/services/schedule_types.ts";
+import type { RunOutcome } from "../../../src/tui/services/services.ts";
 
 const REF = (field: string) => ({ field, code: "UsageError" as const });
 

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { ConfigFile, Defaults } from "../../../src/engine/config.ts";
-import type { EngineEvent } from "../../../src/engine/events.ts";
-import type { HistoryRecord } from "../../../src/engine/history.ts";
+import type { ConfigFile, Defaults } from "../../../src/engine/config/config.ts";
+import type { EngineEvent } from "../../../src/engine/core/events.ts";
+import type { HistoryRecord } from "../../../src/engine/state/history.ts";
 import type {
   BackupRequest,
   LocalEntry,
@@ -20,13 +20,13 @@ import type {
   RunOutcome,
   SaveProfileResult,
   TuiServices,
-} from "../../../src/tui/services.ts";
+} from "../../../src/tui/services/services.ts";
 import type {
   CronPreview,
   JobDraft,
   JobRow,
   SaveJobResult,
-} from "../../../src/tui/schedule_types.ts";
+} from "../../../src/tui/services/schedule_types.ts";
 import { FakeJobs } from "./fake_jobs.ts";
 
 /** A scripted transfer: the plan, the events it emits and how it ends. */

@@ -1,0 +1,215 @@
+/**
+ * The real {@link TuiServices}: listings and history through the engine and src/secrets, the
+ * same functions the CLI uses. Profiles live in profile_services.ts, transfers in
+ * transfer_services.ts, scheduled jobs in schedule_services.ts.
+ *
+ * @module
+ */
+
+import type { CliContext } from "../../cli/context.ts";
+import type { S3Context } from "../../engine/s3/client.ts";
+import { createS3Client } from "../../engine/s3/client.ts";
+import { type ConfigFile, type Defaults, loadConfig } from "../../engine/config/config.ts";
+import type { S3BucketInfo, S3ConnectionStatus } from "../../engine/s3/connection.ts";
+import type { EventSink } from "../../engine/core/events.ts";
+import { sqliteHistory } from "../../engine/state/history.ts";
+import { fullKey } from "../../engine/core/keys.ts";
+import { listPage } from "../../engine/s3/listing.ts";
+import {
+  type ResolvedSettings,
+  resolveSettings,
+  selectProfileName,
+} from "../../engine/config/settings.ts";
+import { createSecretStore } from "../../secrets/mod.ts";
+import type { SecretStore } from "../../secrets/mod.ts";
+import type { PassphraseBridge } from "./passphrase_bridge.ts";
+import type {
+  BackupRequest,
+  Capabilities,
+  LocalEntry,
+  PlannedRun,
+  ProfileDraft,
+  RemotePage,
+  RestoreRequest,
+  RunOutcome,
+  SaveProfileResult,
+  TuiServices,
+} from "./services.ts";
+import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "./schedule_types.ts";
+import { ScheduleServices } from "./schedule_services.ts";
+import { ProfileServices } from "./profile_services.ts";
+import { TransferServices } from "./transfer_services.ts";
+import { folderEntries } from "./profile_draft.ts";
+
+/** Objects per page in the bucket browser. */
+export const REMOTE_PAGE_SIZE = 200;
+
+/** Services backed by the engine, for one TUI session. */
+export class EngineServices implements TuiServices {
+  readonly configPath: string;
+  #store: SecretStore;
+  #clients = new Map<string, S3Context>();
+  #transfers: TransferServices;
+  #schedule: ScheduleServices;
+  #profiles: ProfileServices;
+
+  constructor(private readonly ctx: CliContext, bridge: PassphraseBridge) {
+    this.configPath = ctx.configPath;
+    this.#store = createSecretStore({
+      stateDir: ctx.stateDir,
+      env: Deno.env.toObject(),
+      promptPassphrase: bridge.ask,
+    });
+    this.#transfers = new TransferServices(ctx, (name) => this.#client(name, true));
+    this.#schedule = new ScheduleServices(ctx, (p, backend) => this.#store.load(p, backend));
+    this.#profiles = new ProfileServices(
+      this.configPath,
+      this.#store,
+      (name) => this.#forget(name),
+    );
+  }
+
+  loadConfig(): Promise<ConfigFile> {
+    return loadConfig(this.configPath);
+  }
+
+  initialProfile(config: ConfigFile): string | null {
+    try {
+      const name = selectProfileName(this.ctx.globals, this.ctx.env, config);
+      if (config.profiles[name]) return name;
+    } catch {
+      // an invalid --profile falls back to the saved ones
+    }
+    return Object.keys(config.profiles).sort()[0] ?? null;
+  }
+
+  async #settings(name: string, requireBucket: boolean): Promise<ResolvedSettings> {
+    const config = await this.loadConfig();
+    return resolveSettings({
+      flags: { profile: name },
+      env: this.ctx.env,
+      config,
+      configPath: this.configPath,
+      requireBucket,
+      loadSecret: (profile, backend) => this.#store.load(profile, backend),
+    });
+  }
+
+  async #client(name: string, requireBucket: boolean): Promise<S3Context> {
+    const cached = this.#clients.get(name);
+    if (cached) return cached;
+    const s3 = createS3Client(await this.#settings(name, requireBucket), { concurrency: 8 });
+    this.#clients.set(name, s3);
+    return s3;
+  }
+
+  #forget(name: string): void {
+    this.#clients.get(name)?.destroy();
+    this.#clients.delete(name);
+    this.#transfers.forget(name);
+  }
+
+  testConnection(draft: ProfileDraft, signal: AbortSignal): Promise<S3ConnectionStatus> {
+    return this.#profiles.testConnection(draft, signal);
+  }
+
+  listBuckets(draft: ProfileDraft, signal: AbortSignal): Promise<S3BucketInfo[]> {
+    return this.#profiles.listBuckets(draft, signal);
+  }
+
+  saveProfile(
+    draft: ProfileDraft,
+    skipTest: boolean,
+    signal: AbortSignal,
+  ): Promise<SaveProfileResult> {
+    return this.#profiles.saveProfile(draft, skipTest, signal);
+  }
+
+  removeProfile(name: string): Promise<ConfigFile> {
+    return this.#profiles.removeProfile(name);
+  }
+
+  makeDefault(name: string): Promise<ConfigFile> {
+    return this.#profiles.makeDefault(name);
+  }
+
+  saveDefaults(defaults: Defaults): Promise<ConfigFile> {
+    return this.#profiles.saveDefaults(defaults);
+  }
+
+  async listRemote(
+    profile: string,
+    prefix: string,
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<RemotePage> {
+    const s3 = await this.#client(profile, true);
+    const { bucket, pathPrefix } = s3.settings;
+    const full = fullKey(pathPrefix, prefix);
+    const page = await listPage(s3.client, bucket, full, {
+      delimiter: "/",
+      token,
+      maxKeys: REMOTE_PAGE_SIZE,
+      signal,
+    });
+    const entries = folderEntries(page, prefix, pathPrefix, full);
+    return page.nextToken ? { entries, nextToken: page.nextToken } : { entries };
+  }
+
+  async listLocal(path: string): Promise<LocalEntry[]> {
+    const out: LocalEntry[] = [];
+    for await (const e of Deno.readDir(path)) {
+      let isDir = e.isDirectory;
+      if (e.isSymlink) {
+        isDir = await Deno.stat(`${path}/${e.name}`).then((s) => s.isDirectory, () => false);
+      }
+      out.push({ name: e.name, isDir });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  homeDir(): string {
+    return this.ctx.env("HOME") ?? this.ctx.env("USERPROFILE") ?? Deno.cwd();
+  }
+
+  async history(limit: number) {
+    return sqliteHistory(await this.ctx.state()).list(limit);
+  }
+
+  jobs(): Promise<JobRow[]> {
+    return this.#schedule.jobs();
+  }
+
+  cronPreview(cron: string, timezone: string, count: number): Promise<CronPreview> {
+    return this.#schedule.cronPreview(cron, timezone, count);
+  }
+
+  saveJob(draft: JobDraft, editing: string | null): Promise<SaveJobResult> {
+    return this.#schedule.saveJob(draft, editing);
+  }
+
+  removeJob(name: string): Promise<void> {
+    return this.#schedule.removeJob(name);
+  }
+
+  runJob(name: string, sink: EventSink, signal: AbortSignal): Promise<RunOutcome> {
+    return this.#schedule.runJob(name, sink, signal);
+  }
+
+  capabilities(): Capabilities {
+    return this.#transfers.capabilities();
+  }
+
+  async planBackup(request: BackupRequest, signal: AbortSignal): Promise<PlannedRun> {
+    return await this.#transfers.planBackup(request, await this.loadConfig(), signal);
+  }
+
+  async planRestore(request: RestoreRequest, signal: AbortSignal): Promise<PlannedRun> {
+    return await this.#transfers.planRestore(request, await this.loadConfig(), signal);
+  }
+
+  close(): void {
+    for (const c of this.#clients.values()) c.destroy();
+    this.#clients.clear();
+  }
+}
