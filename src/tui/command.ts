@@ -7,7 +7,7 @@
 
 import process from "node:process";
 import { createElement } from "react";
-import type { CliContext } from "../cli/context.ts";
+import { createSession, type Session } from "../engine/session/session.ts";
 import { EngineError } from "../engine/core/errors.ts";
 import { App } from "./app.tsx";
 import { EngineServices } from "./services/engine_services.ts";
@@ -18,8 +18,13 @@ import { colorWanted } from "./theme.tsx";
 /** Tells dispatch that this command owns the terminal (no stop notices on stderr). */
 export const fullScreen = true;
 
+/** What the TUI gets from the front end that starts it: the session and two global options. */
+export interface TuiInvocation extends Session {
+  readonly globals: { color?: boolean; verbose?: boolean };
+}
+
 /** Runs the TUI until the user quits; returns the exit code. */
-export default async function tui(ctx: CliContext): Promise<number> {
+export default async function tui(ctx: TuiInvocation): Promise<number> {
   if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {
     throw new EngineError(
       "UsageError",
@@ -27,7 +32,14 @@ export default async function tui(ctx: CliContext): Promise<number> {
     );
   }
   const bridge = new PassphraseBridge();
-  const services = new EngineServices(ctx, bridge);
+  // The TUI's own session: its secret store asks for a passphrase through the app, not stdin.
+  const session = createSession({
+    flags: ctx.flags,
+    signal: ctx.signal,
+    env: ctx.env,
+    passphrasePrompt: () => Promise.resolve(bridge.ask),
+  });
+  const services = new EngineServices(session);
   let code = 0;
   // Ink's signal-exit re-sends SIGINT/SIGTERM to the process when it sees no other (Node-style)
   // listener, which can kill it before the transfers stop. dispatch's Deno listeners abort

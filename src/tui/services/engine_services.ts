@@ -6,23 +6,15 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
-import type { S3Context } from "../../engine/s3/client.ts";
-import { createS3Client } from "../../engine/s3/client.ts";
+import type { Session } from "../../engine/session/session.ts";
 import { type ConfigFile, type Defaults, loadConfig } from "../../engine/config/config.ts";
 import type { S3BucketInfo, S3ConnectionStatus } from "../../engine/s3/connection.ts";
 import type { EventSink } from "../../engine/core/events.ts";
 import { sqliteHistory } from "../../engine/state/history.ts";
 import { fullKey } from "../../engine/core/keys.ts";
 import { listPage } from "../../engine/s3/listing.ts";
-import {
-  type ResolvedSettings,
-  resolveSettings,
-  selectProfileName,
-} from "../../engine/config/settings.ts";
-import { createSecretStore } from "../../secrets/mod.ts";
+import { selectProfileName } from "../../engine/config/settings.ts";
 import type { SecretStore } from "../../secrets/mod.ts";
-import type { PassphraseBridge } from "./passphrase_bridge.ts";
 import type {
   BackupRequest,
   Capabilities,
@@ -47,24 +39,22 @@ export const REMOTE_PAGE_SIZE = 200;
 /** Services backed by the engine, for one TUI session. */
 export class EngineServices implements TuiServices {
   readonly configPath: string;
-  #store: SecretStore;
-  #clients = new Map<string, S3Context>();
+  #store: Promise<SecretStore>;
   #transfers: TransferServices;
   #schedule: ScheduleServices;
   #profiles: ProfileServices;
 
-  constructor(private readonly ctx: CliContext, bridge: PassphraseBridge) {
-    this.configPath = ctx.configPath;
-    this.#store = createSecretStore({
-      stateDir: ctx.stateDir,
-      env: Deno.env.toObject(),
-      promptPassphrase: bridge.ask,
-    });
-    this.#transfers = new TransferServices(ctx, (name) => this.#client(name, true));
-    this.#schedule = new ScheduleServices(ctx, (p, backend) => this.#store.load(p, backend));
+  constructor(private readonly session: Session) {
+    this.configPath = session.configPath;
+    this.#store = session.secrets();
+    this.#transfers = new TransferServices(session, (name) => session.clientFor(name));
+    this.#schedule = new ScheduleServices(
+      session,
+      async (p, backend) => (await this.#store).load(p, backend),
+    );
     this.#profiles = new ProfileServices(
       this.configPath,
-      this.#store,
+      () => this.#store,
       (name) => this.#forget(name),
     );
   }
@@ -75,7 +65,7 @@ export class EngineServices implements TuiServices {
 
   initialProfile(config: ConfigFile): string | null {
     try {
-      const name = selectProfileName(this.ctx.globals, this.ctx.env, config);
+      const name = selectProfileName(this.session.flags, this.session.env, config);
       if (config.profiles[name]) return name;
     } catch {
       // an invalid --profile falls back to the saved ones
@@ -83,29 +73,8 @@ export class EngineServices implements TuiServices {
     return Object.keys(config.profiles).sort()[0] ?? null;
   }
 
-  async #settings(name: string, requireBucket: boolean): Promise<ResolvedSettings> {
-    const config = await this.loadConfig();
-    return resolveSettings({
-      flags: { profile: name },
-      env: this.ctx.env,
-      config,
-      configPath: this.configPath,
-      requireBucket,
-      loadSecret: (profile, backend) => this.#store.load(profile, backend),
-    });
-  }
-
-  async #client(name: string, requireBucket: boolean): Promise<S3Context> {
-    const cached = this.#clients.get(name);
-    if (cached) return cached;
-    const s3 = createS3Client(await this.#settings(name, requireBucket), { concurrency: 8 });
-    this.#clients.set(name, s3);
-    return s3;
-  }
-
   #forget(name: string): void {
-    this.#clients.get(name)?.destroy();
-    this.#clients.delete(name);
+    this.session.forget(name);
     this.#transfers.forget(name);
   }
 
@@ -143,7 +112,7 @@ export class EngineServices implements TuiServices {
     token: string | undefined,
     signal: AbortSignal,
   ): Promise<RemotePage> {
-    const s3 = await this.#client(profile, true);
+    const s3 = await this.session.clientFor(profile);
     const { bucket, pathPrefix } = s3.settings;
     const full = fullKey(pathPrefix, prefix);
     const page = await listPage(s3.client, bucket, full, {
@@ -169,11 +138,11 @@ export class EngineServices implements TuiServices {
   }
 
   homeDir(): string {
-    return this.ctx.env("HOME") ?? this.ctx.env("USERPROFILE") ?? Deno.cwd();
+    return this.session.env("HOME") ?? this.session.env("USERPROFILE") ?? Deno.cwd();
   }
 
   async history(limit: number) {
-    return sqliteHistory(await this.ctx.state()).list(limit);
+    return sqliteHistory(await this.session.state()).list(limit);
   }
 
   jobs(): Promise<JobRow[]> {
@@ -209,7 +178,6 @@ export class EngineServices implements TuiServices {
   }
 
   close(): void {
-    for (const c of this.#clients.values()) c.destroy();
-    this.#clients.clear();
+    this.session.close();
   }
 }

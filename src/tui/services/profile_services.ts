@@ -27,7 +27,7 @@ export class ProfileServices {
   /** `forget(name)` drops what the session caches for a changed profile (clients). */
   constructor(
     private readonly configPath: string,
-    private readonly store: SecretStore,
+    private readonly secrets: () => Promise<SecretStore>,
     private readonly forget: (name: string) => void,
   ) {}
 
@@ -40,7 +40,9 @@ export class ProfileServices {
     if (d.secret !== "") return d.secret;
     const config = await this.loadConfig();
     const p = config.profiles[d.name];
-    const stored = p ? await this.store.load(d.name, p.secret_backend ?? "keychain") : null;
+    const stored = p
+      ? await (await this.secrets()).load(d.name, p.secret_backend ?? "keychain")
+      : null;
     if (!stored) {
       throw new EngineError(
         "NotConfigured",
@@ -111,12 +113,13 @@ export class ProfileServices {
     }
     const before = (await this.loadConfig()).profiles[d.name];
     let backend = before?.secret_backend ?? "keychain";
-    let secretLocation = this.store.describe(backend);
+    const store = await this.secrets();
+    let secretLocation = store.describe(backend);
     let fallbackReason: string | undefined;
     if (d.secret !== "" || !before) {
-      const saved = await this.store.save(d.name, secret);
+      const saved = await store.save(d.name, secret);
       if (before?.secret_backend && before.secret_backend !== saved.backend) {
-        await this.store.remove(d.name, before.secret_backend).catch(() => false);
+        await store.remove(d.name, before.secret_backend).catch(() => false);
       }
       backend = saved.backend;
       secretLocation = saved.description;
@@ -143,7 +146,9 @@ export class ProfileServices {
   /** Deletes a profile and its stored secret. */
   async removeProfile(name: string): Promise<ConfigFile> {
     const p = (await this.loadConfig()).profiles[name];
-    if (p) await this.store.remove(name, p.secret_backend ?? "keychain").catch(() => false);
+    if (p) {
+      await (await this.secrets()).remove(name, p.secret_backend ?? "keychain").catch(() => false);
+    }
     this.forget(name);
     return await updateConfig(this.configPath, (c) => {
       delete c.profiles[name];

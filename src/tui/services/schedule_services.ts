@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { Session } from "../../engine/session/session.ts";
 import { type ConfigFile, loadConfig } from "../../engine/config/config.ts";
 import { EngineError } from "../../engine/core/errors.ts";
 import type { EventSink } from "../../engine/core/events.ts";
@@ -137,7 +137,7 @@ function outcomeOf(
 
 /** Scheduled jobs for one TUI session. */
 export class ScheduleServices {
-  constructor(private readonly ctx: CliContext, private readonly loadSecret: SecretLoader) {}
+  constructor(private readonly ctx: Session, private readonly loadSecret: SecretLoader) {}
 
   async #slots() {
     const { sqliteSlots } = await import("../../engine/state/job_slots.ts");

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { Session } from "../../engine/session/session.ts";
 import type { S3Context } from "../../engine/s3/client.ts";
 import type { ConfigFile } from "../../engine/config/config.ts";
 import { parseRate } from "../../engine/core/validate.ts";
@@ -32,7 +32,7 @@ export function transferDefaults(config: ConfigFile): TransferDefaults {
 
 /** What the transfer planners need from the session. */
 export interface TransferContext {
-  ctx: CliContext;
+  ctx: Session;
   client(profile: string): Promise<S3Context>;
   defaults: TransferDefaults;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { Session } from "../../engine/session/session.ts";
 import type { S3Context } from "../../engine/s3/client.ts";
 import type { ConfigFile } from "../../engine/config/config.ts";
 import { type TransferContext, transferDefaults } from "./transfer_context.ts";
@@ -16,7 +16,7 @@ import { planBackupRun } from "./backup_service.ts";
 /** Plans and runs transfers for one TUI session. */
 export class TransferServices {
   constructor(
-    private readonly ctx: CliContext,
+    private readonly ctx: Session,
     private readonly client: (profile: string) => Promise<S3Context>,
   ) {}
 
