@@ -50,6 +50,12 @@ export interface EngineErrorOptions {
   retryable?: boolean;
   /** The underlying error (SDK, filesystem, tool). Never shown to users verbatim with secrets. */
   cause?: unknown;
+  /**
+   * The input the error is about, as the caller named it (a flag such as "--endpoint", a config
+   * field such as "defaults.bwlimit", a form field such as "cron"), so a front end can point at
+   * it without reading the message.
+   */
+  field?: string;
 }
 
 /** The single domain error of eigen-s3: a code, a message that says what to do, retryability. */
@@ -59,11 +65,14 @@ export class EngineError extends Error {
   readonly code: ErrorCode;
   /** Whether the operation may succeed when tried again. */
   readonly retryable: boolean;
+  /** The input this error is about, when it is about one (see {@link EngineErrorOptions.field}). */
+  readonly field: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: EngineErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.retryable = options.retryable ?? false;
+    this.field = options.field;
   }
 
   /** The process exit code for this error. */

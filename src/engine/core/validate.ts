@@ -16,7 +16,7 @@ export interface FieldRef {
 }
 
 function fail(ref: FieldRef, message: string): never {
-  throw new EngineError(ref.code, `${ref.field}: ${message}`);
+  throw new EngineError(ref.code, `${ref.field}: ${message}`, { field: ref.field });
 }
 
 /** An http(s) URL with a host and no path/query; returned without a trailing slash. */
