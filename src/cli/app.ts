@@ -7,6 +7,8 @@
  */
 
 import { Command, CommanderError, Option } from "commander";
+import { helpSettings, reflow } from "./help_format.ts";
+import { suggest } from "../lib/suggest.ts";
 import { VERSION } from "../version.ts";
 import { lazy, type Loader } from "./command_module.ts";
 
@@ -37,8 +39,9 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .option("--quiet", "no progress or notices")
     .option("--verbose", "more detail on stderr")
     .option("--no-color", "no colours (NO_COLOR is honoured too)")
-    .addHelpText("after", EXIT_HELP)
+    .addHelpText("after", reflow(EXIT_HELP))
     .showSuggestionAfterError(true)
+    .configureHelp(helpSettings())
     .exitOverride();
 
   const act = (load: Loader) => async (...args: unknown[]) => {
@@ -120,14 +123,14 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K")
     .addHelpText(
       "after",
-      `
+      reflow(`
 LOCAL_FOLDER/a/b.jpg is stored at <path_prefix><S3_PREFIX>/a/b.jpg (Unicode NFC). S3_PREFIX
 defaults to the folder's own name: 'eigen-s3 backup ~/Photos' writes under 'Photos/'.
 Unchanged files are found from a local manifest plus the listing (no request per file);
 symbolic links are not followed. --delete is refused (exit 8) when the folder is missing or
 empty, or when more than --max-delete objects would go; nothing is deleted when a file failed.
 Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 interrupted
-(run again to resume).`,
+(run again to resume).`),
     )
     .action(act(lazy("./commands/backup.ts")));
   // restore + verify (issue 5)
@@ -154,11 +157,11 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 i
     )
     .addHelpText(
       "after",
-      `
+      reflow(`
 Exit: 0 all restored (identical, excluded and kept-different files count as done), 3 some
 objects failed or are still in cold storage (run again later), 130 interrupted (run again to
 resume). Unsafe keys ('..', absolute, backslash, NUL, names over 255 bytes) are reported and
-skipped; symbolic links in LOCAL_FOLDER are never followed.`,
+skipped; symbolic links in LOCAL_FOLDER are never followed.`),
     )
     .action(act(lazy("./commands/restore.ts")));
   program.command("verify")
@@ -174,9 +177,9 @@ skipped; symbolic links in LOCAL_FOLDER are never followed.`,
     .option("--concurrency <n>", "parallel checks", "8")
     .addHelpText(
       "after",
-      `
+      reflow(`
 Exit: 0 only when every file matches and nothing is missing on either side; 3 when differences,
-missing or unverifiable files were found (listed); 130 interrupted.`,
+missing or unverifiable files were found (listed); 130 interrupted.`),
     )
     .action(act(lazy("./commands/verify.ts")));
   // tui (issue 6)
@@ -222,10 +225,10 @@ missing or unverifiable files were found (listed); 130 interrupted.`,
     .option("--scheduled", "as a timer would: skip when outside the job's time window")
     .addHelpText(
       "after",
-      `
+      reflow(`
 Exit: the backup's (0 done, 3 some files failed, 8 refused by a delete guard, 130 interrupted,
 4-7 per the table in 'eigen-s3 --help'); 8 also when the job is already running (another
-'schedule run' or the daemon holds its lock): the message names the process.`,
+'schedule run' or the daemon holds its lock): the message names the process.`),
     )
     .action(act(lazy("./commands/schedule_run.ts")));
   schedule.command("install")
@@ -236,12 +239,12 @@ Exit: the backup's (0 done, 3 some files failed, 8 refused by a delete guard, 13
     .option("--dry-run", "show the files and commands, change nothing")
     .addHelpText(
       "after",
-      `
+      reflow(`
 systemd: ~/.config/systemd/user/eigen-s3-JOB.{service,timer} (OnCalendar from the cron
 expression, Persistent=true); cron: a marked block in your crontab; launchd:
 ~/Library/LaunchAgents/com.eigen.eigen-s3.JOB.plist. Each runs 'eigen-s3 schedule run JOB
 --scheduled'. Schedules a backend cannot express run under one 'eigen-s3 daemon' service.
-Installing again replaces the earlier install; 'schedule uninstall' removes exactly it.`,
+Installing again replaces the earlier install; 'schedule uninstall' removes exactly it.`),
     )
     .action(act(lazy("./commands/schedule_install.ts")));
   schedule.command("uninstall").description("remove what 'schedule install' wrote")
@@ -251,11 +254,11 @@ Installing again replaces the earlier install; 'schedule uninstall' removes exac
     .option("--job <name>", "only this job (repeatable)", collect, [])
     .addHelpText(
       "after",
-      `
+      reflow(`
 Runs each job when its cron schedule is due, one run per job at a time (a lock shared with
 'schedule run'); after sleep or downtime a missed run is caught up once. SIGTERM/SIGINT stop
 runs in flight cleanly and exit 0. Exit 4 when the config file is invalid at start or a --job
-does not exist.`,
+does not exist.`),
     )
     .action(act(lazy("./commands/daemon.ts")));
   const lifecycle = program.command("lifecycle")
@@ -274,6 +277,51 @@ does not exist.`,
   return program;
 }
 
+/** Global options that take a value (the value is not a command name). */
+const VALUE_OPTIONS = new Set(["--profile", "--endpoint", "--region", "--bucket", "--path-prefix"]);
+
+/** Where the command name is in `argv` (after global options), or -1. */
+function commandIndex(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") return i + 1 < argv.length ? i + 1 : -1;
+    if (!a.startsWith("-")) return i;
+    if (VALUE_OPTIONS.has(a)) i++;
+  }
+  return -1;
+}
+
+/**
+ * `help CMD ...` becomes `CMD ... --help`; a first word that is no command is a usage error
+ * with the closest command ("unknown command 'bakup'. Did you mean 'backup'?"), instead of
+ * commander's "too many arguments" (the program itself takes no arguments: it opens the TUI).
+ */
+function checkCommand(program: Command, argv: string[]): string[] | { error: string } {
+  const at = commandIndex(argv);
+  if (at < 0) return argv;
+  const word = argv[at]!;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (word === "help") {
+    const rest = argv.slice(at + 1);
+    if (rest.length === 0) return [...argv.slice(0, at), "--help"];
+    const next = checkCommand(program, rest);
+    if ("error" in next) return next;
+    return [...argv.slice(0, at), ...rest, "--help"];
+  }
+  if (names.includes(word)) return argv;
+  const hint = suggest(word, [...names, "--version", "--help"]);
+  return {
+    error: `unknown command '${word}'.` +
+      (hint ? ` Did you mean '${hint}'?` : " See 'eigen-s3 --help' for the commands."),
+  };
+}
+
+/** Applies `fn` to `cmd` and every command below it. */
+function eachCommand(cmd: Command, fn: (c: Command) => void): void {
+  fn(cmd);
+  for (const c of cmd.commands) eachCommand(c, fn);
+}
+
 /** Runs eigen-s3 with `argv` (without the program name); resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
@@ -282,18 +330,30 @@ export async function runCli(argv: string[]): Promise<number> {
     const { dispatch } = await import("./dispatch.ts");
     exitCode = await dispatch(cmd, load);
   });
-  program.configureOutput({
-    writeErr: (s) => {
-      if (!json) Deno.stderr.writeSync(new TextEncoder().encode(s));
-    },
-    outputError: (s, write) => write(s.replace(/^error: /, "eigen-s3: ")),
-  });
+  eachCommand(program, (c) =>
+    c.configureOutput({
+      writeErr: (s) => {
+        if (!json) Deno.stderr.writeSync(new TextEncoder().encode(s));
+      },
+      outputError: (s, write) => write(commanderMessage(s) + "\n"),
+    }));
   program.action(async () => {
     const { dispatchDefault } = await import("./dispatch.ts");
     exitCode = await dispatchDefault(program);
   });
+  const checked = checkCommand(program, argv);
+  if ("error" in checked) {
+    if (json) {
+      console.log(
+        JSON.stringify({ event: "error", error: { code: "UsageError", message: checked.error } }),
+      );
+    } else {
+      Deno.stderr.writeSync(new TextEncoder().encode(`eigen-s3: ${checked.error}\n`));
+    }
+    return 2;
+  }
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(checked, { from: "user" });
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     if (
@@ -301,10 +361,21 @@ export async function runCli(argv: string[]): Promise<number> {
       e.code === "commander.help"
     ) return 0;
     if (json) {
-      const message = e.message.replace(/^error: /, "");
+      const message = commanderMessage(e.message).replace(/^eigen-s3: /, "");
       console.log(JSON.stringify({ event: "error", error: { code: "UsageError", message } }));
     }
     return 2;
   }
   return exitCode;
+}
+
+/**
+ * commander's error text in eigen-s3's words: "eigen-s3: unknown option '--dryrun'. Did you mean
+ * '--dry-run'?" on one line (commander writes "error: …" and "(Did you mean --dry-run?)").
+ */
+function commanderMessage(text: string): string {
+  return text.trim().replace(/^error: /, "eigen-s3: ").replace(
+    /\s*\(Did you mean ([^)?]+)\?\)$/,
+    ". Did you mean '$1'?",
+  );
 }
