@@ -15,8 +15,8 @@ export interface ToolRequest {
   /** Written to the child's stdin, then stdin is closed. Empty when absent. */
   stdin?: string;
   /**
-   * The child's complete environment. When absent the child inherits this process's
-   * environment. Entries whose value is undefined are left out.
+   * The child's environment (this process's when absent). Entries whose value is undefined and
+   * secrets (see {@link childEnv}) are left out.
    */
   env?: Record<string, string | undefined>;
   /** Milliseconds before the child is killed and the result is `timeout`. */
@@ -70,9 +70,44 @@ function collect(
   };
 }
 
-function definedEnv(env: Record<string, string | undefined>): Record<string, string> {
+/**
+ * Variables a child never gets: credentials and passphrases of this process. A tool does not
+ * need them, and a daemon it starts (gpg-agent autostarted by pass, a D-Bus activation) would
+ * keep them long after this process exits.
+ */
+export const WITHHELD_ENV: readonly string[] = [
+  "EIGEN_S3_PASSPHRASE",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_ACCESS_KEY_ID",
+  "EIGEN_S3_WEBHOOK_TOKEN",
+];
+
+/** True for a variable that looks like a secret (and is not one a tool reads as a setting). */
+function looksSecret(name: string): boolean {
+  const upper = name.toUpperCase();
+  if (WITHHELD_ENV.includes(upper)) return true;
+  if (upper.startsWith("PASSWORD_STORE_")) return false; // pass's own settings
+  return /(SECRET|PASSPHRASE|_TOKEN$|PASSWORD$)/.test(upper);
+}
+
+/**
+ * The environment a child gets: `env` (or this process's) without undefined entries and without
+ * secrets ({@link WITHHELD_ENV} and names that look like one).
+ *
+ * @example
+ * ```ts
+ * childEnv({ PATH: "/usr/bin", AWS_SECRET_ACCESS_KEY: "s" }); // { PATH: "/usr/bin" }
+ * ```
+ */
+export function childEnv(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && !looksSecret(k)) out[k] = v;
+  }
   return out;
 }
 
@@ -98,7 +133,8 @@ export const runTool: ToolRunner = async (request) => {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      ...(request.env ? { env: definedEnv(request.env), clearEnv: true } : {}),
+      env: childEnv(request.env),
+      clearEnv: true,
     }).spawn();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return { status: "not-found" };

@@ -66,3 +66,30 @@ Deno.test("runTool survives a child that exits without reading stdin", async () 
   });
   assert.deepEqual(result, { status: "exited", code: 0, stdout: "", stderr: "" });
 });
+
+Deno.test("runTool: a child never gets this process's credentials or passphrase", async () => {
+  const env = {
+    PATH: PATH ?? "/usr/bin:/bin",
+    HOME: "/home/x",
+    PASSWORD_STORE_DIR: "/home/x/.password-store",
+    EIGEN_S3_PASSPHRASE: "pp",
+    AWS_SECRET_ACCESS_KEY: "sk",
+    AWS_SESSION_TOKEN: "tok",
+    AWS_ACCESS_KEY_ID: "AKID",
+    MY_API_SECRET: "x",
+    GITHUB_TOKEN: "y",
+  };
+  const result = await runTool({ command: "env", args: [], env, timeoutMs: 5000 });
+  assert.equal(result.status, "exited");
+  const names = (result as { stdout: string }).stdout.split("\n").map((l) => l.split("=")[0])
+    .filter((n) => n);
+  assert.deepEqual(names.sort(), ["HOME", "PASSWORD_STORE_DIR", "PATH"]);
+  // Without an explicit environment the child gets this process's, scrubbed the same way.
+  Deno.env.set("EIGEN_S3_PASSPHRASE", "leak?");
+  try {
+    const inherited = await runTool({ command: "env", args: [], timeoutMs: 5000 });
+    assert.ok(!(inherited as { stdout: string }).stdout.includes("EIGEN_S3_PASSPHRASE"));
+  } finally {
+    Deno.env.delete("EIGEN_S3_PASSPHRASE");
+  }
+});
