@@ -39,12 +39,47 @@ export function programArgv(execPath: string, mainModule: string): string[] {
   return [execPath, "run", "-A", decodeURIComponent(new URL(mainModule).pathname)];
 }
 
+/** Describes a control character for a message ("a line break", "U+0007"). */
+function controlName(c: string): string {
+  if (c === "\n" || c === "\r") return "a line break";
+  if (c === "\0") return "a NUL byte";
+  return `the control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/**
+ * Refuses values that would break out of the line they are written on: a newline in
+ * XDG_CONFIG_HOME, the install path or a log folder would add lines of its own to a systemd unit
+ * or the crontab (a command of the attacker's choosing, run on schedule).
+ */
+export function assertWritable(e: ServiceEnv): void {
+  const values: [string, string][] = [
+    ["the path of eigen-s3", e.program.join(" ")],
+    ["the systemd unit folder", e.systemdDir],
+    ["the LaunchAgents folder", e.launchAgentsDir],
+    ["the log folder", e.logDir],
+    ["the time zone", e.systemTimezone],
+    ...Object.entries(e.env).map(([k, v]): [string, string] => [k, `${k}=${v}`]),
+  ];
+  for (const [what, value] of values) {
+    // deno-lint-ignore no-control-regex
+    const m = /[\u0000-\u001f\u007f]/.exec(value);
+    if (m) {
+      throw new EngineError(
+        "UsageError",
+        `${what} contains ${controlName(m[0])} (${JSON.stringify(value)}): 'schedule install' ` +
+          "will not write it into timers or the crontab. Use a path without control characters.",
+      );
+    }
+  }
+}
+
 /** Plans what `schedule install` writes for `jobs` with `backend`. */
 export function planServices(
   backend: ServiceBackend,
   jobs: ServiceJob[],
   e: ServiceEnv,
 ): ServicePlan {
+  assertWritable(e);
   const plan: ServicePlan = {
     backend,
     files: [],

@@ -200,3 +200,21 @@ Deno.test("OnCalendar forms of cron expressions (checked against systemd-analyze
     assertEquals([...got].sort().slice(0, 6), want, `${cron} ${tz ?? ""}`);
   }
 });
+
+Deno.test("a line break in XDG_CONFIG_HOME or the install path is refused, never written into units", () => {
+  const evil: ServiceEnv[] = [
+    { ...ENV, env: { XDG_CONFIG_HOME: "/home/ana/x\nExecStartPre=/tmp/evil" } },
+    { ...ENV, program: ["/opt/eigen\n* * * * * /tmp/evil #/eigen-s3"] },
+    { ...ENV, systemdDir: "/home/ana/.config/sys\rtemd/user" },
+    { ...ENV, logDir: "/tmp/logs\u0000x" },
+  ];
+  for (const e of evil) {
+    for (const backend of ["systemd", "cron", "launchd"] as const) {
+      const err = assertThrows(() => planServices(backend, JOBS.slice(0, 1), e), EngineError);
+      assertEquals(err.code, "UsageError");
+      assertEquals(err.exitCode, 2);
+      assertEquals(/contains (a line break|a NUL byte)/.test(err.message), true, err.message);
+      assertEquals(err.message.includes("Use a path without control characters"), true);
+    }
+  }
+});
