@@ -14,6 +14,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { tildePath } from "./message_text.ts";
 import { assertProfileName } from "./profile_name.ts";
 import { type Availability, type SecretBackend, SecretStoreError } from "./secret_store.ts";
+import { withFileLock } from "../lib/file_lock.ts";
 import {
   decodeSecretsFile,
   DEFAULT_KDF,
@@ -102,8 +103,13 @@ export class EncryptedFileBackend implements SecretBackend {
     return Object.hasOwn(profiles, profile) ? profiles[profile]! : null;
   }
 
-  async set(profile: string, secret: string): Promise<void> {
+  set(profile: string, secret: string): Promise<void> {
     assertProfileName(this.name, profile);
+    // Locked from read to rename: a concurrent set or delete of another profile is kept.
+    return withFileLock(this.path, () => this.#set(profile, secret));
+  }
+
+  async #set(profile: string, secret: string): Promise<void> {
     const file = await this.#readFile();
     let profiles: Record<string, string> = {};
     if (file) {
@@ -116,8 +122,12 @@ export class EncryptedFileBackend implements SecretBackend {
     await this.#write(profiles);
   }
 
-  async delete(profile: string): Promise<boolean> {
+  delete(profile: string): Promise<boolean> {
     assertProfileName(this.name, profile);
+    return withFileLock(this.path, () => this.#delete(profile));
+  }
+
+  async #delete(profile: string): Promise<boolean> {
     const file = await this.#readFile();
     if (!file) return false;
     const profiles = await this.#open(file);

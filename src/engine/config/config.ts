@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { EngineError } from "../core/errors.ts";
 import type { SecretBackendName } from "../../secrets/mod.ts";
 import { SECRET_BACKEND_NAMES } from "../../secrets/mod.ts";
+import { withFileLock } from "../../lib/file_lock.ts";
 import {
   type FieldRef,
   parseRate,
@@ -246,13 +247,19 @@ export async function saveConfig(file: string, config: ConfigFile): Promise<void
   await writeFileAtomic(file, JSON.stringify(valid, null, 2) + "\n");
 }
 
-/** Re-reads the file, applies `change`, writes it back; returns the new configuration. */
-export async function updateConfig(
+/**
+ * Re-reads the file, applies `change`, writes it back; returns the new configuration. Holds the
+ * file's lock throughout, so concurrent updates (two `configure`s, a backup recording its last
+ * sync while a job is saved) apply one after the other and none is lost.
+ */
+export function updateConfig(
   file: string,
   change: (config: ConfigFile) => void | Promise<void>,
 ): Promise<ConfigFile> {
-  const config = await loadConfig(file);
-  await change(config);
-  await saveConfig(file, config);
-  return config;
+  return withFileLock(file, async () => {
+    const config = await loadConfig(file);
+    await change(config);
+    await saveConfig(file, config);
+    return config;
+  });
 }
