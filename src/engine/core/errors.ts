@@ -20,6 +20,7 @@ export type ErrorCode =
   | "NetworkError"
   | "SecretStoreError"
   | "UnsafeOperation"
+  | "ColdStorage"
   | "Interrupted";
 
 /** Exit code for each error code; 0 (success) and 3 (partial) come from results, not errors. */
@@ -38,6 +39,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   UsageError: 2,
   NetworkError: 7,
   UnsafeOperation: 8,
+  // An object still in cold storage: pending, as for a restore with frozen objects.
+  ColdStorage: 3,
   Interrupted: 130,
 };
 

@@ -6,7 +6,8 @@
  * object's own content), an object write/read without an ETag, or a 4xx error that is an HTML
  * page (S3 errors are XML; a HEAD's error has no body to tell) is refused with an error named
  * {@link NOT_S3_ERROR} that sdk_errors.ts turns into "did not answer like an S3 server". 5xx
- * pages (a proxy in front of a real server) stay retryable server errors.
+ * pages (a proxy in front of a real server) stay retryable server errors. An answer with
+ * `Content-Length: 0` is never "a page", whatever its Content-Type says.
  *
  * @module
  */
@@ -38,7 +39,10 @@ export function notS3Reason(command: string, res: RawResponse): string | undefin
   for (const [k, v] of Object.entries(res.headers ?? {})) {
     if (v !== undefined) headers[k.toLowerCase()] = v;
   }
-  const html = (headers["content-type"] ?? "").toLowerCase().startsWith("text/html");
+  // An empty answer is no page, whatever its label: moto (and some gateways) label every empty
+  // reply text/html, including the 200 of an upload that took effect and the 404 of a HEAD.
+  const empty = headers["content-length"] === "0";
+  const html = !empty && (headers["content-type"] ?? "").toLowerCase().startsWith("text/html");
   if (status >= 400 && status <= 499) return html ? "an HTML page" : undefined;
   if (status < 200 || status > 299) return undefined; // 5xx: retried as server errors
   if (html && !OBJECT_CONTENT.has(command)) return "an HTML page";

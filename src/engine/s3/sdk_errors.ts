@@ -16,6 +16,8 @@ export interface ErrorContext {
   endpoint?: string;
   bucket?: string;
   key?: string;
+  /** The version asked for (`get --version-id`): its errors name it. */
+  versionId?: string;
   /** Code to use for S3 errors that have no better mapping (default SdkError). */
   fallback?: ErrorCode;
 }
@@ -69,7 +71,7 @@ interface SdkLike {
   Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
-  $response?: { statusCode?: number; headers?: Record<string, string> };
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
   cause?: unknown;
 }
 
@@ -146,6 +148,20 @@ export function toEngineError(error: unknown, ctx: ErrorContext): EngineError {
 
   if (name === NOT_S3_ERROR) {
     return notS3(ctx, status, `: ${(e as { detail?: string }).detail}`, error);
+  }
+  if (ctx.versionId !== undefined && ctx.key !== undefined) {
+    const v = versionError(e, name, status, ctx as VersionContext, error);
+    if (v) return v;
+  }
+  if (name === "InvalidObjectState") {
+    const cls = (e as { StorageClass?: string }).StorageClass;
+    return new EngineError(
+      "ColdStorage",
+      `'${ctx.key ?? "?"}' is in cold storage${
+        cls ? ` (${cls})` : ""
+      }: it must be thawed before it can be read. Request a thaw (get --request-thaw, restore --request-thaw) and try again when it is done.`,
+      { cause: error },
+    );
   }
   if (name === "NoSuchBucket" || (name === "NotFound" && status === 404 && !ctx.key)) {
     return new EngineError(
@@ -241,4 +257,59 @@ export function toEngineError(error: unknown, ctx: ErrorContext): EngineError {
     `S3 error ${name}${status ? ` (HTTP ${status})` : ""} during ${ctx.action}${detail}.`,
     { cause: error, retryable },
   );
+}
+
+type VersionContext = ErrorContext & { versionId: string; key: string };
+
+/** A header of the raw response, case-insensitively. */
+function header(e: SdkLike, name: string): string | undefined {
+  for (const [k, v] of Object.entries(e.$response?.headers ?? {})) {
+    if (k.toLowerCase() === name) return v;
+  }
+  return undefined;
+}
+
+/**
+ * Errors about a version asked for by id: a malformed id (AWS answers 400, a HEAD with no
+ * body), a delete marker (405, `x-amz-delete-marker: true`), or no such version (404).
+ */
+function versionError(
+  e: SdkLike,
+  name: string,
+  status: number | undefined,
+  ctx: VersionContext,
+  cause: unknown,
+): EngineError | undefined {
+  const which = `Version '${ctx.versionId}' of '${ctx.key}'`;
+  if (
+    header(e, "x-amz-delete-marker") === "true" || status === 405 || name === "MethodNotAllowed"
+  ) {
+    const at = header(e, "last-modified");
+    const when = at && !Number.isNaN(Date.parse(at)) ? ` at ${new Date(at).toISOString()}` : "";
+    return new EngineError(
+      "KeyNotFound",
+      `${which} is a delete marker: the object was deleted${when}. Pick an earlier version from 'eigen-s3 ls --versions ${ctx.key}'.`,
+      { cause },
+    );
+  }
+  if (
+    status === 400 &&
+    (name === "InvalidArgument" || name === "Unknown" || name === "400" || name === "BadRequest")
+  ) {
+    return new EngineError(
+      "UsageError",
+      `'${ctx.versionId}' is not a valid version id: copy one from 'eigen-s3 ls --versions ${ctx.key}'.`,
+      { cause, field: "--version-id" },
+    );
+  }
+  if (name === "NoSuchVersion" || name === "NoSuchKey" || name === "NotFound" || status === 404) {
+    return new EngineError(
+      "KeyNotFound",
+      `${which} does not exist in ${
+        ctx.bucket ? `bucket '${ctx.bucket}'` : "the bucket"
+      }: list its versions with 'eigen-s3 ls --versions ${ctx.key}'.`,
+      { cause },
+    );
+  }
+  return undefined;
 }

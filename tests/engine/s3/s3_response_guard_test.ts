@@ -25,6 +25,15 @@ Deno.test("notS3Reason: HTML successes and 4xx pages, and object answers without
     ["CompleteMultipartUploadCommand", 200, xml, undefined], // RGW: <ETag></ETag>
     ["HeadBucketCommand", 404, xml, undefined],
     ["HeadObjectCommand", 403, {}, undefined],
+    // moto labels every empty answer text/html: an empty body is no captive portal.
+    ["PutObjectCommand", 200, { ...html, "content-length": "0", etag: '"abc"' }, undefined],
+    ["UploadPartCommand", 200, { ...html, "content-length": "0", etag: '"abc"' }, undefined],
+    ["PutBucketLifecycleConfigurationCommand", 200, { ...html, "content-length": "0" }, undefined],
+    ["RestoreObjectCommand", 202, { ...html, "content-length": "0" }, undefined],
+    ["HeadObjectCommand", 404, { ...html, "content-length": "0" }, undefined],
+    ["HeadBucketCommand", 404, { ...html, "content-length": "0" }, undefined],
+    ["PutObjectCommand", 200, { ...html, "content-length": "0" }, "a reply without an ETag"],
+    ["ListObjectsV2Command", 200, { ...html, "content-length": "1234" }, "an HTML page"],
     // A 5xx page from a proxy in front of a real server stays a retryable server error.
     ["PutObjectCommand", 503, html, undefined],
     ["ListObjectsV2Command", 502, html, undefined],
