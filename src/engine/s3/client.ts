@@ -11,6 +11,7 @@ import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ResolvedSettings } from "../config/settings.ts";
+import { requireContentMd5 } from "./content_md5.ts";
 import { guardS3Responses } from "./s3_response_guard.ts";
 import { attachLeanS3 } from "./lean_s3.ts";
 
@@ -81,6 +82,8 @@ export function createS3Client(settings: ResolvedSettings, options: ClientOption
   });
   // A captive portal or web server answering 200 with a page must not pass for S3.
   guardS3Responses(client);
+  // DeleteObjects and friends carry Content-MD5, which servers without flexible checksums need.
+  requireContentMd5(client);
   // Small whole-object GETs and PUTs skip the SDK's per-request CPU on custom endpoints.
   if (custom && settings.endpoint) attachLeanS3(client, settings.endpoint);
   return {
