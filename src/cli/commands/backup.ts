@@ -13,7 +13,7 @@
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
-import { parseRate, validateInt } from "../../engine/core/validate.ts";
+import { parseRate, validateInt, validateStorageClass } from "../../engine/core/validate.ts";
 import { defaultS3Prefix, runBackup } from "../../engine/backup/backup.ts";
 import { type MaxDelete, parseMaxDelete } from "../../engine/backup/backup_guards.ts";
 import { reportExitCode, type SyncReport } from "../../engine/backup/backup_report.ts";
@@ -109,7 +109,10 @@ export default async function backup(
   if (maxDelete && !opts.delete) {
     throw new EngineError("UsageError", "--max-delete only applies with --delete.");
   }
-  const storageClass = (opts.storageClass as string | undefined) ?? defaults.storage_class;
+  const givenClass = (opts.storageClass as string | undefined) ?? defaults.storage_class;
+  const storageClass = givenClass === undefined
+    ? undefined
+    : validateStorageClass(givenClass, { field: "--storage-class", code: "UsageError" });
   const dryRun = opts.dryRun === true;
 
   const s3 = await connect(ctx, { concurrency });

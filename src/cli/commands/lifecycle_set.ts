@@ -18,25 +18,38 @@ import {
   putLifecycleRules,
 } from "../../engine/s3/lifecycle.ts";
 import { toEngineError } from "../../engine/s3/sdk_errors.ts";
-import { validateInt } from "../../engine/core/validate.ts";
+import {
+  TRANSITION_MIN_DAYS,
+  validateInt,
+  validateStorageClass,
+} from "../../engine/core/validate.ts";
 import { connect } from "./common.ts";
 import { rulesTable } from "./lifecycle_show.ts";
 
-function days(value: unknown, flag: string): number | null | undefined {
+function days(value: unknown, flag: string, min = 1): number | null | undefined {
   if (value === undefined) return undefined;
   if (String(value).toLowerCase() === "off") return null;
-  return validateInt(value, { field: flag, code: "UsageError" }, 1, 36_500);
+  return validateInt(value, { field: flag, code: "UsageError" }, min, 36_500);
 }
 
 /** Parses the flags into changes; throws UsageError for contradictions. */
 export function lifecycleChanges(opts: Record<string, unknown>): LifecycleChanges {
   const changes: LifecycleChanges = {};
-  const t = days(opts.transitionDays, "--transition-days");
-  const sc = opts.storageClass as string | undefined;
-  if (sc !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(sc)) {
+  // S3 allows a transition after 0 days (GLACIER, DEEP_ARCHIVE, ...); STANDARD_IA and
+  // ONEZONE_IA need 30.
+  const t = days(opts.transitionDays, "--transition-days", 0);
+  const sc = opts.storageClass === undefined ? undefined : validateStorageClass(
+    opts.storageClass,
+    { field: "--storage-class", code: "UsageError" },
+    Object.keys(TRANSITION_MIN_DAYS),
+  );
+  if (typeof t === "number" && sc && t < TRANSITION_MIN_DAYS[sc]!) {
     throw new EngineError(
       "UsageError",
-      `--storage-class: '${sc}' must be a storage class such as STANDARD_IA, GLACIER or DEEP_ARCHIVE.`,
+      `--transition-days: S3 moves objects to ${sc} after ${
+        TRANSITION_MIN_DAYS[sc]
+      } days at the earliest: give ${TRANSITION_MIN_DAYS[sc]} or more.`,
+      { field: "--transition-days" },
     );
   }
   if (typeof t === "number") {

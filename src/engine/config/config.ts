@@ -21,6 +21,7 @@ import {
   validatePathPrefix,
   validateProfileName,
   validateRegion,
+  validateStorageClass,
 } from "../core/validate.ts";
 
 /** One named profile: the seed's S3Config minus the secret. */
@@ -156,16 +157,8 @@ export function validateConfig(file: string, raw: unknown): ConfigFile {
       validateInt(d.concurrency, ref(file, "defaults.concurrency"), 1, 64);
     }
     if (d.bwlimit !== undefined) parseRate(d.bwlimit, ref(file, "defaults.bwlimit"));
-    if (
-      d.storage_class !== undefined &&
-      (typeof d.storage_class !== "string" || !/^[A-Z][A-Z0-9_]{1,63}$/.test(d.storage_class))
-    ) {
-      throw new EngineError(
-        "ConfigError",
-        `${file}: defaults.storage_class: '${
-          String(d.storage_class)
-        }' is not a storage class name such as STANDARD_IA or DEEP_ARCHIVE.`,
-      );
+    if (d.storage_class !== undefined) {
+      d.storage_class = validateStorageClass(d.storage_class, ref(file, "defaults.storage_class"));
     }
   }
   if (

@@ -142,3 +142,53 @@ export function parseRate(value: unknown, ref: FieldRef): number {
   const mult: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
   return Math.floor(Number(m[1]) * (mult[(m[2] ?? "").toLowerCase()] ?? 1));
 }
+
+/** The storage classes S3 defines (the API's StorageClass values). */
+export const STORAGE_CLASSES: readonly string[] = [
+  "STANDARD",
+  "STANDARD_IA",
+  "ONEZONE_IA",
+  "INTELLIGENT_TIERING",
+  "GLACIER_IR",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+  "REDUCED_REDUNDANCY",
+  "EXPRESS_ONEZONE",
+  "OUTPOSTS",
+  "SNOW",
+];
+
+/** Classes a lifecycle rule can move objects to, with the least days S3 accepts for each. */
+export const TRANSITION_MIN_DAYS: Readonly<Record<string, number>> = {
+  STANDARD_IA: 30,
+  ONEZONE_IA: 30,
+  INTELLIGENT_TIERING: 0,
+  GLACIER_IR: 0,
+  GLACIER: 0,
+  DEEP_ARCHIVE: 0,
+};
+
+/**
+ * A storage class, in any case ("glacier" -> "GLACIER"); anything else is refused before any
+ * work starts, with the list of valid classes.
+ *
+ * @example
+ * ```ts
+ * validateStorageClass("deep_archive", { field: "--storage-class", code: "UsageError" });
+ * // "DEEP_ARCHIVE"
+ * ```
+ */
+export function validateStorageClass(
+  value: unknown,
+  ref: FieldRef,
+  allowed: readonly string[] = STORAGE_CLASSES,
+): string {
+  const upper = typeof value === "string" ? value.trim().toUpperCase().replace(/-/g, "_") : "";
+  if (!allowed.includes(upper)) {
+    fail(ref, `'${String(value)}' is not a storage class here: use one of ${allowed.join(", ")}.`);
+  }
+  return upper;
+}
+
+/** Server-side encryption modes. */
+export const SSE_MODES: readonly string[] = ["AES256", "aws:kms"];
