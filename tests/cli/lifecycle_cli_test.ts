@@ -110,8 +110,8 @@ Deno.test(
           "--noncurrent-days: '0' must be a whole number from 1 to 36500.",
         ],
         [
-          ["--transition-days", "5", "--storage-class", "glacier"],
-          "--storage-class: 'glacier' must be a storage class",
+          ["--transition-days", "5", "--storage-class", "FOO"],
+          "--storage-class: 'FOO' is not a storage class here: use one of STANDARD_IA,",
         ],
         [[], "Nothing to set: give --transition-days N --storage-class C"],
       ];

@@ -5,8 +5,8 @@
  * the rules whose ID it wrote ("eigen-s3-KIND:PREFIX"); `set` merges or replaces those and
  * leaves every other rule of the bucket as it was.
  *
- * PutBucketLifecycleConfiguration needs a body checksum: the SDK sends CRC32, and some
- * S3-compatible servers accept only Content-MD5, so both are sent.
+ * PutBucketLifecycleConfiguration needs a body checksum: the client sends Content-MD5
+ * (content_md5.ts), which every S3-compatible server accepts.
  *
  * @module
  */
@@ -17,10 +17,8 @@ import {
   GetBucketLifecycleConfigurationCommand,
   type LifecycleRule,
   PutBucketLifecycleConfigurationCommand,
-  type PutBucketLifecycleConfigurationCommandInput,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import type { BuildMiddleware, MetadataBearer } from "@smithy/types";
 
 /** Prefix of the IDs of eigen-s3's own rules. */
 export const RULE_ID_PREFIX = "eigen-s3-";
@@ -203,18 +201,6 @@ export async function getLifecycleRules(
   }
 }
 
-/** Adds Content-MD5 of the request body (some servers require it beside, or instead of, CRC32). */
-const contentMd5: BuildMiddleware<PutBucketLifecycleConfigurationCommandInput, MetadataBearer> = (
-  next,
-) =>
-(args) => {
-  const req = args.request as { headers?: Record<string, string>; body?: unknown };
-  if (req.headers && (typeof req.body === "string" || req.body instanceof Uint8Array)) {
-    req.headers["content-md5"] = createHash("md5").update(req.body).digest("base64");
-  }
-  return next(args);
-};
-
 /** Writes the bucket's rules; an empty list deletes the lifecycle configuration. */
 export async function putLifecycleRules(
   client: S3Client,
@@ -232,6 +218,5 @@ export async function putLifecycleRules(
     Bucket: bucket,
     LifecycleConfiguration: { Rules: rules },
   });
-  cmd.middlewareStack.add(contentMd5, { step: "build", name: "eigenS3ContentMd5" });
   await client.send(cmd, { abortSignal: signal });
 }

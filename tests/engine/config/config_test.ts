@@ -96,8 +96,9 @@ Deno.test("saveConfig writes atomically with mode 0600 and keeps unknown fields"
       c.default_profile = "default";
     });
     assertEquals((await loadConfig(file)).default_profile, "default");
-    const leftovers = [...Deno.readDirSync(join(dir.path, "eigen"))].map((e) => e.name);
-    assertEquals(leftovers, ["s3-config.json"]);
+    // No temporary file is left; the lock file of updateConfig stays (it is never replaced).
+    const leftovers = [...Deno.readDirSync(join(dir.path, "eigen"))].map((e) => e.name).sort();
+    assertEquals(leftovers, ["s3-config.json", "s3-config.json.lock"]);
   } finally {
     await dir.cleanup();
   }
