@@ -356,6 +356,13 @@ Deno.test(rgwOnly("bad secret store: wrong passphrase, readable secrets file"), 
       "SecretStoreError",
       `wrong passphrase for ${enc}: check EIGEN_S3_PASSPHRASE`,
     );
+    // `test` says the same in its status: a run that never reached the server is not connected.
+    const tested = await runCli(["--json", "test"], { ...box.env, EIGEN_S3_PASSPHRASE: "nope" });
+    assertEquals(tested.code, 1, tested.stderr);
+    const status = tested.json().at(-1)!.result as Record<string, unknown>;
+    assertEquals(status.connected, false);
+    assertEquals(status.bucket_accessible, false);
+    assertIncludes(String(status.error_message), "wrong passphrase");
     await Deno.chmod(enc, 0o644);
     const open = await runCli(["--json", "ls"], box.env);
     assertError(open, 1, "SecretStoreError", `${enc} is accessible by group or others (mode 644)`);

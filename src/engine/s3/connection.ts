@@ -44,8 +44,9 @@ export async function testConnection(
   } catch (e) {
     const err = toEngineError(e, { action: "connection test", endpoint, bucket });
     if (err.code === "Interrupted") throw err;
-    const connected = err.code !== "NetworkError" &&
-      !(err.code === "SdkError" && !hasHttpStatus(e));
+    // Connected only when the server answered (an S3 error proves the connection); a failure
+    // before any request (a wrong passphrase, no credentials) or on the way is not connected.
+    const connected = hasHttpStatus(e) && err.code !== "NetworkError";
     return {
       status: { connected, bucket_accessible: false, error_message: err.message },
       error: err,
