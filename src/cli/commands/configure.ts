@@ -1,30 +1,47 @@
 /**
  * `eigen-s3 configure`: creates or updates a profile. Asks on a terminal for what flags do not
- * give, validates every field, tests the connection (HeadBucket) unless --no-test, stores the
- * secret through src/secrets and writes the profile only when all of that worked.
+ * give (checking each answer as it comes), then hands the profile to the engine's
+ * {@link saveProfile}: it tests the connection (HeadBucket) unless --no-test, stores the secret
+ * through src/secrets and writes the profile only when all of that worked.
  *
  * @module
  */
 
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
-import { updateConfig } from "../../engine/config/config.ts";
 import { selectProfileName } from "../../engine/config/settings.ts";
 import {
-  validateAccessKeyId,
-  validateBucket,
-  validateEndpoint,
-  validatePathPrefix,
-  validateRegion,
-  validateSecret,
-} from "../../engine/core/validate.ts";
-import { createS3Client } from "../../engine/s3/client.ts";
-import { testConnection } from "../../engine/s3/connection.ts";
+  checkField,
+  type ProfileField,
+  type ProfileWording,
+} from "../../engine/profiles/profile_fields.ts";
+import { saveProfile } from "../../engine/profiles/profile_service.ts";
 import type { SecretBackendName } from "../../secrets/mod.ts";
 import { canPrompt, promptLine, promptSecret, readSecretFromStdin } from "../prompt.ts";
 import type { S3ConfigPublic } from "./common.ts";
 
-const flag = (field: string) => ({ field, code: "UsageError" as const });
+/** How configure's messages name the fields: by their flags. */
+function wording(secretLabel: string): ProfileWording {
+  return {
+    labels: {
+      name: "--profile",
+      endpoint: "--endpoint",
+      region: "--region",
+      bucket: "--bucket",
+      accessKeyId: "--access-key-id",
+      pathPrefix: "--path-prefix",
+      secret: secretLabel,
+    },
+    missing: {
+      bucket: "--bucket: no bucket given: pass --bucket NAME.",
+      accessKeyId: "--access-key-id: no access key id given: pass --access-key-id ID.",
+      secret:
+        'No secret access key given: pipe it with --secret-stdin (printf %s "$KEY" | eigen-s3 configure ... --secret-stdin) or run configure on a terminal.',
+    },
+    noStoredSecret: (name) =>
+      `Profile '${name}' has no stored secret: pipe one with --secret-stdin.`,
+  };
+}
 
 /** Runs configure. */
 export default async function configure(
@@ -36,142 +53,99 @@ export default async function configure(
   const config = await ctx.config();
   const name = selectProfileName(g, ctx.env, config);
   const existing = config.profiles[name];
-  const interactive = canPrompt() && !g.json && opts.secretStdin !== true;
-  const ask = async (label: string, given: string | undefined, fallback: string) =>
-    given ?? (interactive ? await promptLine(label, fallback) : fallback);
+  const fromStdin = opts.secretStdin === true;
+  const interactive = canPrompt() && !g.json && !fromStdin;
+  const words = wording(fromStdin ? "--secret-stdin" : "secret access key");
+  const ask = async (
+    field: Exclude<ProfileField, "secret" | "name">,
+    label: string,
+    given: string | undefined,
+    fallback: string,
+  ) =>
+    checkField(field, given ?? (interactive ? await promptLine(label, fallback) : fallback), words);
 
   if (interactive) {
     ctx.out.notice(`Configuring profile '${name}' (Enter keeps the value in brackets).`);
   }
-  const endpointText = await ask(
+  const endpoint = await ask(
+    "endpoint",
     "Endpoint URL (empty for AWS S3)",
     g.endpoint,
     existing?.endpoint ?? "",
   );
-  const endpoint = endpointText === "" ? "" : validateEndpoint(endpointText, flag("--endpoint"));
-  const region = validateRegion(
-    await ask("Region", g.region, existing?.region ?? "us-east-1"),
-    flag("--region"),
-  );
-  const bucketText = await ask("Bucket", g.bucket, existing?.bucket_name ?? "");
-  if (bucketText === "") {
-    throw new EngineError("UsageError", "--bucket: no bucket given: pass --bucket NAME.");
-  }
-  const bucket = validateBucket(bucketText, flag("--bucket"));
-  const keyText = await ask(
+  const region = await ask("region", "Region", g.region, existing?.region ?? "us-east-1");
+  const bucket = await ask("bucket", "Bucket", g.bucket, existing?.bucket_name ?? "");
+  const accessKeyId = await ask(
+    "accessKeyId",
     "Access key id",
     opts.accessKeyId as string | undefined,
     existing?.access_key_id ?? "",
   );
-  if (keyText === "") {
-    throw new EngineError(
-      "UsageError",
-      "--access-key-id: no access key id given: pass --access-key-id ID.",
-    );
-  }
-  const accessKeyId = validateAccessKeyId(keyText, flag("--access-key-id"));
-  const pathPrefix = validatePathPrefix(
-    await ask("Path prefix (optional)", g.pathPrefix, existing?.path_prefix ?? ""),
-    flag("--path-prefix"),
+  const pathPrefix = await ask(
+    "pathPrefix",
+    "Path prefix (optional)",
+    g.pathPrefix,
+    existing?.path_prefix ?? "",
   );
 
-  let secret: string | undefined;
-  if (opts.secretStdin === true) {
+  let secret: string | null = null;
+  if (fromStdin) {
     if (Deno.stdin.isTerminal()) {
       throw new EngineError(
         "UsageError",
         '--secret-stdin: stdin is a terminal: pipe the key, e.g. printf %s "$KEY" | eigen-s3 configure --secret-stdin',
       );
     }
-    secret = validateSecret(await readSecretFromStdin(), flag("--secret-stdin"));
+    secret = await readSecretFromStdin();
   } else if (interactive) {
     const typed = await promptSecret(
       existing ? "Secret access key (Enter keeps the stored one)" : "Secret access key",
     );
-    secret = typed === "" && existing
-      ? undefined
-      : validateSecret(typed, flag("secret access key"));
-  } else if (!existing) {
-    throw new EngineError(
-      "UsageError",
-      'No secret access key given: pipe it with --secret-stdin (printf %s "$KEY" | eigen-s3 configure ... --secret-stdin) or run configure on a terminal.',
-    );
+    secret = typed === "" && existing ? null : typed;
   }
 
-  const store = await ctx.secrets();
-  const forced = opts.secretBackend as SecretBackendName | undefined;
-  const secretForTest = secret ??
-    (existing ? await store.load(name, existing.secret_backend ?? "keychain") : null);
-  if (!secretForTest) {
-    throw new EngineError(
-      "NotConfigured",
-      `Profile '${name}' has no stored secret: pipe one with --secret-stdin.`,
-    );
-  }
-
-  if (opts.test !== false) {
-    const s3 = createS3Client({
-      profileName: name,
-      endpoint: endpoint || undefined,
-      region,
-      bucket,
-      pathPrefix,
-      credentialKind: "eigen-profile",
-      credentialSource: "configure",
-      credentials: () => Promise.resolve({ accessKeyId, secretAccessKey: secretForTest }),
-    }, { maxAttempts: 3 });
-    try {
-      const { error } = await testConnection(s3.client, bucket, endpoint || undefined, ctx.signal);
-      if (error) {
-        throw new EngineError(
-          error.code,
-          `${error.message} Nothing was saved (use --no-test to save anyway).`,
-          { cause: error },
-        );
-      }
-    } finally {
-      s3.destroy();
-    }
-  }
-
-  let backend = existing?.secret_backend ?? "keychain";
-  let location = store.describe(backend);
-  if (secret !== undefined || (forced && forced !== existing?.secret_backend)) {
-    const saved = await store.save(name, secretForTest, forced);
-    if (existing?.secret_backend && existing.secret_backend !== saved.backend) {
-      await store.remove(name, existing.secret_backend).catch(() => false);
-    }
-    backend = saved.backend;
-    location = saved.description;
-    if (saved.fallbackReason) ctx.out.notice(saved.fallbackReason);
-  }
-
-  await updateConfig(ctx.configPath, (c) => {
-    c.profiles[name] = {
+  const tested = opts.test !== false;
+  const r = await saveProfile(
+    {
+      name,
       endpoint,
       region,
-      bucket_name: bucket,
-      access_key_id: accessKeyId,
-      path_prefix: pathPrefix,
-      last_sync_timestamp: c.profiles[name]?.last_sync_timestamp ?? null,
-      secret_backend: backend,
-    };
-    c.default_profile ??= name;
-  });
+      bucket,
+      accessKeyId,
+      secret,
+      pathPrefix,
+      ...(opts.secretBackend ? { secretBackend: opts.secretBackend as SecretBackendName } : {}),
+    },
+    {
+      configPath: ctx.configPath,
+      secrets: await ctx.secrets(),
+      signal: ctx.signal,
+      wording: words,
+      skipTest: !tested,
+    },
+  );
+  if (!r.saved) {
+    throw new EngineError(
+      r.error.code,
+      `${r.error.message} Nothing was saved (use --no-test to save anyway).`,
+      { cause: r.error },
+    );
+  }
   ctx.invalidateConfig();
+  if (r.fallbackReason) ctx.out.notice(r.fallbackReason);
 
   const result: S3ConfigPublic = {
     profile: name,
-    endpoint,
-    region,
-    bucket_name: bucket,
-    access_key_id: accessKeyId,
-    path_prefix: pathPrefix,
+    endpoint: r.profile.endpoint,
+    region: r.profile.region,
+    bucket_name: r.profile.bucket_name,
+    access_key_id: r.profile.access_key_id,
+    path_prefix: r.profile.path_prefix,
     is_configured: true,
-    secret_backend: backend,
-    secret_location: location,
+    secret_backend: r.secretBackend,
+    secret_location: r.secretLocation,
     credential_source: `eigen-s3 profile '${name}'`,
-    last_sync_timestamp: existing?.last_sync_timestamp ?? null,
+    last_sync_timestamp: r.profile.last_sync_timestamp,
   };
   ctx.out.result(
     "configure",
@@ -179,8 +153,8 @@ export default async function configure(
     () =>
       `Saved profile '${name}': bucket '${bucket}' at ${endpoint || "AWS S3"} (${region})` +
       `${
-        opts.test !== false ? ", connection tested" : ", not tested"
-      }.\nSecret access key stored in ${location}.`,
+        tested ? ", connection tested" : ", not tested"
+      }.\nSecret access key stored in ${r.secretLocation}.`,
   );
   return 0;
 }

@@ -1,52 +1,57 @@
 /**
- * The profile form as the engine needs it: every field validated with the engine's validators
- * (messages name the field as the form shows it), and the folder view of a listing page.
+ * The profile form as the engine needs it: the form's draft as an engine
+ * {@link EngineProfileDraft} (an empty secret keeps the stored one, an empty region is
+ * us-east-1), the form's wording of messages, and the folder view of a listing page.
  *
  * @module
  */
 
-import { EngineError } from "../../engine/core/errors.ts";
 import { compareKeys, displayKey } from "../../engine/core/keys.ts";
 import type { ListPage } from "../../engine/s3/listing.ts";
-import {
-  type FieldRef,
-  validateAccessKeyId,
-  validateBucket,
-  validateEndpoint,
-  validatePathPrefix,
-  validateProfileName,
-  validateRegion,
-  validateSecret,
-} from "../../engine/core/validate.ts";
+import type {
+  ProfileDraft as EngineProfileDraft,
+  ProfileWording,
+} from "../../engine/profiles/profile_fields.ts";
+import type { DefaultsLabels } from "../../engine/profiles/profile_service.ts";
 import type { ProfileDraft, RemoteEntry } from "./services.ts";
 
-/** A field reference for messages ("Endpoint: ..."). */
-export const field = (name: string): FieldRef => ({ field: name, code: "UsageError" });
+/** Messages name the fields as the form shows them ("Endpoint: ..."). */
+export const FORM_WORDING: ProfileWording = {
+  labels: {
+    name: "Profile name",
+    endpoint: "Endpoint",
+    region: "Region",
+    bucket: "Bucket",
+    accessKeyId: "Access key ID",
+    pathPrefix: "Path prefix",
+    secret: "Secret key",
+  },
+  missing: {
+    bucket: "Bucket: choose or type a bucket name.",
+    accessKeyId: "Access key ID: type the access key id.",
+    secret: "Secret key: type the secret access key.",
+  },
+  noStoredSecret: (name) =>
+    `Secret key: profile '${name}' has no stored secret access key: type it in the Secret key field.`,
+};
 
-/** A validated draft. */
-export interface CheckedDraft extends ProfileDraft {
-  endpointUrl: string | undefined;
-}
+/** The Settings screen's names of the transfer defaults. */
+export const DEFAULTS_LABELS: DefaultsLabels = {
+  concurrency: "Concurrency",
+  bwlimit: "Bandwidth limit",
+  storage_class: "Storage class",
+};
 
-/** Validates the fields of a draft; messages name the field as the form shows it. */
-export function checkDraft(d: ProfileDraft): CheckedDraft {
-  validateProfileName(d.name, field("Profile name"));
-  const endpointUrl = d.endpoint === ""
-    ? undefined
-    : validateEndpoint(d.endpoint, field("Endpoint"));
-  if (d.bucket === "") throw new EngineError("UsageError", "Bucket: choose or type a bucket name.");
-  if (d.accessKeyId === "") {
-    throw new EngineError("UsageError", "Access key ID: type the access key id.");
-  }
+/** The form's draft for the engine: "" secret keeps the stored one, "" region is us-east-1. */
+export function engineDraft(d: ProfileDraft): EngineProfileDraft {
   return {
-    ...d,
-    endpoint: endpointUrl ?? "",
-    endpointUrl,
-    region: validateRegion(d.region || "us-east-1", field("Region")),
-    bucket: validateBucket(d.bucket, field("Bucket")),
-    accessKeyId: validateAccessKeyId(d.accessKeyId, field("Access key ID")),
-    secret: d.secret === "" ? "" : validateSecret(d.secret, field("Secret key")),
-    pathPrefix: validatePathPrefix(d.pathPrefix, field("Path prefix")),
+    name: d.name,
+    endpoint: d.endpoint,
+    region: d.region || "us-east-1",
+    bucket: d.bucket,
+    accessKeyId: d.accessKeyId,
+    secret: d.secret === "" ? null : d.secret,
+    pathPrefix: d.pathPrefix,
   };
 }
 
