@@ -170,6 +170,9 @@ export function attachLeanS3(client: S3Client, endpoint: string): void {
           ? { ...signed.headers, "accept-encoding": "identity" }
           : signed.headers,
         signal: both,
+        // Never follow a redirect: it would carry the body and the session token to another
+        // host. A 3xx is an answer like any other error (the SDK then reports it).
+        redirect: "manual",
         ...(init.body ? { body: init.body as Uint8Array<ArrayBuffer> } : {}),
       });
     } catch {
