@@ -115,8 +115,6 @@ export const S3_VALUE_RATCHET: readonly string[] = [
   "src/engine/backup/backup_finish.ts",
   "src/engine/restore/restore_evidence.ts",
   "src/engine/verify/verify_check.ts",
-  "src/cli/commands/get.ts",
-  "src/cli/commands/rm.ts",
 ];
 
 /** Files allowed to print or exit. */

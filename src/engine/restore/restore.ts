@@ -148,13 +148,9 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
   };
 
   try {
-    const sources = await listSources(
-      opts.client,
-      opts.bucket,
-      opts.keyPrefix,
-      opts.at,
-      opts.signal,
-    )
+    const sources = await (opts.sources
+      ? opts.sources(opts.signal)
+      : listSources(opts.client, opts.bucket, opts.keyPrefix, opts.at, opts.signal))
       .catch((e) => {
         throw toEngineError(e, {
           action: opts.at ? "listing versions" : "listing",
@@ -174,7 +170,11 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
     }
     const root = await prepareRoot(opts.localFolder, opts.dryRun ?? false);
     plan = await planWithEvidence(opts, sources, root, report.errors);
-    for (const it of plan) if (ERROR_CODES.has(it.code)) report.errors.push(errorFor(it));
+    for (const it of plan) {
+      if (ERROR_CODES.has(it.code)) {
+        report.errors.push(errorFor(it));
+      }
+    }
 
     const requested = new Set<string>();
     if (opts.requestThaw && !opts.dryRun) {
@@ -199,9 +199,15 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
     }
     report.cold = coldSummary(plan, tier, requested);
     for (const it of plan) {
-      if (it.action === "skip") report.files_skipped += 1;
-      if (it.code === "different") report.files_different += 1;
-      if (it.code === "cold-frozen" || it.code === "cold-thawing") report.files_pending += 1;
+      if (it.action === "skip") {
+        report.files_skipped += 1;
+      }
+      if (it.code === "different") {
+        report.files_different += 1;
+      }
+      if (it.code === "cold-frozen" || it.code === "cold-thawing") {
+        report.files_pending += 1;
+      }
     }
     if (opts.signal?.aborted) {
       status = "interrupted";

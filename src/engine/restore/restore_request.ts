@@ -10,7 +10,7 @@ import type { ThawTier } from "../s3/cold_storage.ts";
 import type { DownloadRecords } from "../state/download_records.ts";
 import type { EventSink } from "../core/events.ts";
 import type { History, RunStatus } from "../state/history.ts";
-import type { RestorePlanItem } from "./restore_plan.ts";
+import type { RestorePlanItem, RestoreSource } from "./restore_plan.ts";
 import type { RestoreReport } from "./restore_report.ts";
 
 /** Everything a restore needs. */
@@ -33,6 +33,11 @@ export interface RestoreOptions {
   bwlimit?: number;
   /** Restore each key as it was at this time (versioned buckets). */
   at?: Date;
+  /**
+   * The objects to restore, when not every object under `keyPrefix` (a selection): each key
+   * must start with `keyPrefix`. Called instead of listing; `at` is then the caller's business.
+   */
+  sources?: (signal?: AbortSignal) => Promise<RestoreSource[]>;
   /** Send RestoreObject for cold objects that are not thawed. */
   requestThaw?: { days?: number; tier?: ThawTier };
   /** Resume records of partial downloads (memory records when absent). */

@@ -9,11 +9,12 @@ import { resolve } from "node:path";
 import { runBackup } from "../../engine/backup/backup.ts";
 import type { SyncReport } from "../../engine/backup/backup_report.ts";
 import { openBackupState } from "../../engine/backup/backup_state.ts";
-import { isAbortError } from "../../engine/core/errors.ts";
+import type { Session } from "../../engine/session/session.ts";
+import { loadConfig } from "../../engine/config/config.ts";
+import { transferDefaults } from "../../engine/config/transfer_defaults.ts";
 import { targetId } from "../../engine/state/multipart_records.ts";
 import type { BackupRequest, PlanLine, PlannedRun, PlanSummary, RunOutcome } from "./services.ts";
-import { outcomeStatus } from "./run_outcome.ts";
-import type { TransferContext } from "./transfer_context.ts";
+import { outcomeStatus, thrownOutcome } from "./run_outcome.ts";
 
 const MAX_LINES = 5000;
 
@@ -31,11 +32,12 @@ function outcomeOf(r: SyncReport, status: RunOutcome["status"]): RunOutcome {
 
 /** Plans a backup: previews it with a dry run and returns the runnable plan. */
 export async function planBackupRun(
-  tc: TransferContext,
+  session: Session,
   req: BackupRequest,
   signal: AbortSignal,
 ): Promise<PlannedRun> {
-  const s3 = await tc.client(req.profile);
+  const defaults = transferDefaults(await loadConfig(session.configPath));
+  const s3 = await session.clientFor(req.profile);
   const { bucket, endpoint, pathPrefix } = s3.settings;
   const target = targetId(endpoint, bucket);
   const localFolder = resolve(req.localFolder);
@@ -43,11 +45,11 @@ export async function planBackupRun(
     delete: req.deleteRemote,
     exclude: req.excludes,
     includeHidden: req.includeHidden,
-    concurrency: tc.defaults.concurrency,
-    bwlimit: tc.defaults.bwlimit,
-    upload: tc.defaults.storageClass ? { storageClass: tc.defaults.storageClass } : {},
+    concurrency: defaults.concurrency,
+    bwlimit: defaults.bwlimit,
+    upload: defaults.storageClass ? { storageClass: defaults.storageClass } : {},
   };
-  const readOnly = await openBackupState({ stateDir: tc.ctx.stateDir, target, dryRun: true });
+  const readOnly = await openBackupState({ stateDir: session.stateDir, target, dryRun: true });
   let preview: SyncReport;
   try {
     preview = await runBackup({
@@ -92,11 +94,11 @@ export async function planBackupRun(
     async run(sink, runSignal): Promise<RunOutcome> {
       if (req.dryRun) return outcomeOf(preview, "dry-run");
       const state = await openBackupState({
-        stateDir: tc.ctx.stateDir,
+        stateDir: session.stateDir,
         target,
         dryRun: false,
-        configPath: tc.ctx.configPath,
-        state: await tc.ctx.state(),
+        configPath: session.configPath,
+        state: await session.state(),
       });
       const started = performance.now();
       try {
@@ -112,17 +114,7 @@ export async function planBackupRun(
         });
         return outcomeOf(report, outcomeStatus(report.errors.length));
       } catch (e) {
-        const interrupted = isAbortError(e) || runSignal.aborted;
-        return {
-          status: interrupted ? "interrupted" : "failed",
-          transferred: 0,
-          deleted: 0,
-          skipped: 0,
-          bytes: 0,
-          durationMs: Math.round(performance.now() - started),
-          errors: [],
-          message: (e as Error).message,
-        };
+        return thrownOutcome(e, runSignal, started);
       } finally {
         state.close();
       }

@@ -1,7 +1,7 @@
 /**
  * The real {@link TuiServices}: listings and history through the engine and src/secrets, the
- * same functions the CLI uses. Profiles live in profile_services.ts, transfers in
- * transfer_services.ts, scheduled jobs in schedule_services.ts.
+ * same functions the CLI uses. Profiles live in profile_services.ts, backups in
+ * backup_service.ts, restores in restore_service.ts, scheduled jobs in schedule_services.ts.
  *
  * @module
  */
@@ -30,7 +30,8 @@ import type {
 import type { CronPreview, JobDraft, JobRow, SaveJobResult } from "./schedule_types.ts";
 import { ScheduleServices } from "./schedule_services.ts";
 import { ProfileServices } from "./profile_services.ts";
-import { TransferServices } from "./transfer_services.ts";
+import { planBackupRun } from "./backup_service.ts";
+import { planRestoreRun } from "./restore_service.ts";
 import { folderEntries } from "./profile_draft.ts";
 
 /** Objects per page in the bucket browser. */
@@ -40,14 +41,12 @@ export const REMOTE_PAGE_SIZE = 200;
 export class EngineServices implements TuiServices {
   readonly configPath: string;
   #store: Promise<SecretStore>;
-  #transfers: TransferServices;
   #schedule: ScheduleServices;
   #profiles: ProfileServices;
 
   constructor(private readonly session: Session) {
     this.configPath = session.configPath;
     this.#store = session.secrets();
-    this.#transfers = new TransferServices(session, (name) => session.clientFor(name));
     this.#schedule = new ScheduleServices(
       session,
       async (p, backend) => (await this.#store).load(p, backend),
@@ -75,7 +74,6 @@ export class EngineServices implements TuiServices {
 
   #forget(name: string): void {
     this.session.forget(name);
-    this.#transfers.forget(name);
   }
 
   testConnection(draft: ProfileDraft, signal: AbortSignal): Promise<S3ConnectionStatus> {
@@ -166,15 +164,15 @@ export class EngineServices implements TuiServices {
   }
 
   capabilities(): Capabilities {
-    return this.#transfers.capabilities();
+    return { backup: true, restore: true };
   }
 
-  async planBackup(request: BackupRequest, signal: AbortSignal): Promise<PlannedRun> {
-    return await this.#transfers.planBackup(request, await this.loadConfig(), signal);
+  planBackup(request: BackupRequest, signal: AbortSignal): Promise<PlannedRun> {
+    return planBackupRun(this.session, request, signal);
   }
 
-  async planRestore(request: RestoreRequest, signal: AbortSignal): Promise<PlannedRun> {
-    return await this.#transfers.planRestore(request, await this.loadConfig(), signal);
+  planRestore(request: RestoreRequest, signal: AbortSignal): Promise<PlannedRun> {
+    return planRestoreRun(this.session, request, signal);
   }
 
   close(): void {

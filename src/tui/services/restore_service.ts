@@ -1,240 +1,96 @@
 /**
- * Restore for the TUI: the engine's own dry run is the preview, the real run follows. Several
- * selected folders are restored one after the other (each into a sub-folder named after it);
- * selected files are downloaded with the engine's resumable, verified single-object download.
+ * Restore for the TUI, over the engine's selection restore (engine/restore/restore_selection.ts):
+ * the selected folders and files keep their paths relative to their common prefix under the
+ * destination, the engine's dry run is the preview the user confirms, the real run follows with
+ * events and is recorded in the history once.
  *
  * @module
  */
 
-import { basename, join } from "node:path";
+import type { Session } from "../../engine/session/session.ts";
+import { loadConfig } from "../../engine/config/config.ts";
+import { transferDefaults } from "../../engine/config/transfer_defaults.ts";
 import { sqliteDownloadRecords } from "../../engine/state/download_records.ts";
-import { EngineError, isAbortError } from "../../engine/core/errors.ts";
 import { sqliteHistory } from "../../engine/state/history.ts";
-import { folderKeyPrefix, fullKey } from "../../engine/core/keys.ts";
 import { targetId } from "../../engine/state/multipart_records.ts";
-import { type RestoreOptions, runRestore } from "../../engine/restore/restore.ts";
-import type { RestorePlanItem } from "../../engine/restore/restore_plan.ts";
+import { planSelection } from "../../engine/restore/restore_selection.ts";
+import type { RestoreResult } from "../../engine/restore/restore_request.ts";
 import { parseAt } from "../../engine/s3/versions.ts";
 import { DEFAULT_THAW_DAYS } from "../../engine/s3/cold_storage.ts";
-import type { PlanLine, PlannedRun, RestoreRequest, RunOutcome } from "./services.ts";
-import type { TransferContext } from "./transfer_context.ts";
-import { offsetSink, type Totals, worstStatus } from "./run_outcome.ts";
-import { downloadFiles, type FilePlan, planFiles } from "./file_restore.ts";
+import type { PlannedRun, PlanSummary, RestoreRequest, RunOutcome } from "./services.ts";
+import { thrownOutcome } from "./run_outcome.ts";
 
 const MAX_LINES = 5000;
 
-/** One folder restore or the set of single files. */
-type Group =
-  | { kind: "folder"; keyPrefix: string; localFolder: string }
-  | { kind: "files"; files: { key: string; size: number }[]; localFolder: string };
-
-function groupsOf(req: RestoreRequest, pathPrefix: string): Group[] {
-  const folders = req.sources.filter((s) => s.isFolder);
-  const files = req.sources.filter((s) => !s.isFolder);
-  const groups: Group[] = folders.map((f) => ({
-    kind: "folder",
-    keyPrefix: folderKeyPrefix(pathPrefix, f.key),
-    localFolder: folders.length === 1 && files.length === 0
-      ? req.localFolder
-      : join(req.localFolder, basename(f.key.replace(/\/$/, "")) || "bucket"),
-  }));
-  if (files.length > 0) {
-    groups.push({
-      kind: "files",
-      files: files.map((f) => ({ key: fullKey(pathPrefix, f.key), size: f.size })),
-      localFolder: req.localFolder,
-    });
-  }
-  return groups;
+function outcomeOf(r: RestoreResult, planned: PlanSummary): RunOutcome {
+  const rep = r.report;
+  const dry = r.status === "dry-run";
+  return {
+    status: r.status,
+    transferred: dry ? planned.transfers : rep.files_downloaded,
+    deleted: 0,
+    skipped: rep.files_skipped,
+    bytes: dry ? planned.transferBytes : rep.bytes_transferred,
+    durationMs: rep.duration_ms,
+    errors: rep.errors.map((e) => ({ name: e.path ?? e.key, message: e.message })),
+  };
 }
 
-/** Plans a restore: previews every group with a dry run and returns the runnable plan. */
+/** Plans a restore of the selection: previews it and returns the runnable plan. */
 export async function planRestoreRun(
-  tc: TransferContext,
+  session: Session,
   req: RestoreRequest,
   signal: AbortSignal,
 ): Promise<PlannedRun> {
-  const s3 = await tc.client(req.profile);
+  const defaults = transferDefaults(await loadConfig(session.configPath));
+  const s3 = await session.clientFor(req.profile);
   const { bucket, endpoint, pathPrefix } = s3.settings;
-  const groups = groupsOf(req, pathPrefix);
-  const at = req.at === "" ? undefined : parseAt(req.at);
-  if (at && groups.some((g) => g.kind === "files")) {
-    throw new EngineError(
-      "UsageError",
-      "As of: a point-in-time restore works on folders: select folders (or none), or clear the date.",
-    );
-  }
-  const state = await tc.ctx.state();
-  const base = (g: Extract<Group, { kind: "folder" }>): RestoreOptions => ({
+  const state = await session.state();
+  const plan = await planSelection({
     client: s3.client,
     target: targetId(endpoint, bucket),
     bucket,
-    keyPrefix: g.keyPrefix,
-    localFolder: g.localFolder,
     ...(endpoint ? { endpoint } : {}),
+    pathPrefix,
+    items: req.sources.map((s) => ({ key: s.key, isFolder: s.isFolder })),
+    localFolder: req.localFolder,
     overwrite: req.overwrite,
     exclude: req.excludes,
-    concurrency: tc.defaults.concurrency,
-    bwlimit: tc.defaults.bwlimit,
-    ...(at ? { at } : {}),
+    ...(req.at === "" ? {} : { at: parseAt(req.at) }),
     ...(req.requestThaw ? { requestThaw: { days: DEFAULT_THAW_DAYS } } : {}),
-  });
-
-  const lines: PlanLine[] = [];
-  const notes: string[] = [];
-  const preview: RunOutcome[] = [];
-  const filePlans: FilePlan[][] = [];
-  let transfers = 0;
-  let transferBytes = 0;
-  let skips = 0;
-  const addLine = (l: PlanLine) => {
-    if (lines.length < MAX_LINES) lines.push(l);
-  };
-  for (const g of groups) {
-    if (g.kind === "files") {
-      const plan = await planFiles(g, req.overwrite);
-      filePlans.push(plan);
-      for (const p of plan) {
-        if (p.action === "download") {
-          transfers += 1;
-          transferBytes += p.size;
-        } else skips += 1;
-        addLine({ action: p.action, name: p.name, size: p.size, reason: p.reason });
-      }
-      continue;
-    }
-    const r = await runRestore({
-      ...base(g),
-      dryRun: true,
-      signal,
-      ...(req.dryRun ? { history: { store: sqliteHistory(state), profile: req.profile } } : {}),
-    });
-    const items: RestorePlanItem[] = r.plan;
-    for (const it of items) {
-      if (it.action === "download") {
-        transfers += 1;
-        transferBytes += it.size;
-      } else skips += 1;
-      addLine({ action: it.action, name: it.path ?? it.key, size: it.size, reason: it.reason });
-    }
-    const rep = r.report;
-    if (rep.files_different > 0) {
-      notes.push(
-        `${rep.files_different} local file(s) differ and are kept (tick overwrite to replace them).`,
-      );
-    }
-    for (const c of rep.cold) {
-      notes.push(
-        `${c.storage_class}: ${c.files} object(s) in cold storage (${c.frozen} frozen, ${c.thawing} thawing): ` +
-          (req.requestThaw
-            ? `a thaw is requested for the frozen ones (${c.expected_wait ?? "tier not offered"}).`
-            : "tick 'request thaw' to thaw them, then restore again later."),
-      );
-    }
-    if (rep.errors.length > 0) {
-      notes.push(`${rep.errors.length} object(s) cannot be restored (see the plan).`);
-    }
-    preview.push({
-      status: "dry-run",
-      transferred: 0,
-      deleted: 0,
-      skipped: rep.files_skipped,
-      bytes: 0,
-      durationMs: rep.duration_ms,
-      errors: rep.errors.map((e) => ({ name: e.path ?? e.key, message: e.message })),
-    });
-  }
-  if (lines.length >= MAX_LINES) notes.push(`(the plan view shows the first ${MAX_LINES} entries)`);
-  const where = groups.length === 1 && groups[0]!.kind === "folder"
-    ? `s3://${bucket}/${groups[0]!.keyPrefix}`
-    : `${req.sources.length} selected item(s) in s3://${bucket}/${pathPrefix}`;
-  const summary = {
-    transfers,
-    transferBytes,
+    concurrency: defaults.concurrency,
+    bwlimit: defaults.bwlimit,
+    records: sqliteDownloadRecords(state),
+    history: { store: sqliteHistory(state), profile: req.profile },
+    dryRun: req.dryRun,
+  }, signal);
+  const p = plan.preview;
+  const notes = [...p.notes];
+  if (p.plan.length > MAX_LINES) notes.push(`(the plan view shows the first ${MAX_LINES} entries)`);
+  const summary: PlanSummary = {
+    transfers: p.downloads,
+    transferBytes: p.downloadBytes,
     deletes: 0,
-    skips,
-    route: `${where} -> ${req.localFolder}`,
+    skips: p.skips,
+    route: p.route,
     notes,
-    lines,
+    lines: p.plan.slice(0, MAX_LINES).map((it) => ({
+      action: it.action,
+      name: it.path ?? it.key,
+      size: it.size,
+      reason: it.reason,
+    })),
   };
-
-  const totals: Totals = { bytes: transferBytes, files: transfers };
   return {
     summary,
     discard() {},
     async run(sink, runSignal): Promise<RunOutcome> {
       const started = performance.now();
-      if (req.dryRun) {
-        return {
-          status: "dry-run",
-          transferred: transfers,
-          deleted: 0,
-          skipped: skips,
-          bytes: transferBytes,
-          durationMs: preview.reduce((n, p) => n + p.durationMs, 0),
-          errors: preview.flatMap((p) => p.errors),
-        };
+      try {
+        return outcomeOf(await plan.run(sink, runSignal), summary);
+      } catch (e) {
+        return thrownOutcome(e, runSignal, started);
       }
-      const outcomes: RunOutcome[] = [];
-      const done = { bytes: 0, files: 0 };
-      let fileGroup = 0;
-      for (const g of groups) {
-        if (runSignal.aborted) break;
-        const events = offsetSink(sink, done, totals);
-        if (g.kind === "files") {
-          const plan = filePlans[fileGroup++] ?? [];
-          const o = await downloadFiles(tc, req, g.localFolder, plan, events, runSignal);
-          outcomes.push(o);
-          done.bytes += o.bytes;
-          done.files += o.transferred;
-          continue;
-        }
-        try {
-          const r = await runRestore({
-            ...base(g),
-            records: sqliteDownloadRecords(state),
-            signal: runSignal,
-            onEvent: events,
-            history: { store: sqliteHistory(state), profile: req.profile },
-          });
-          const rep = r.report;
-          outcomes.push({
-            status: r.status === "dry-run" ? "success" : r.status,
-            transferred: rep.files_downloaded,
-            deleted: 0,
-            skipped: rep.files_skipped,
-            bytes: rep.bytes_transferred,
-            durationMs: rep.duration_ms,
-            errors: rep.errors.map((e) => ({ name: e.path ?? e.key, message: e.message })),
-          });
-          done.bytes += rep.bytes_transferred;
-          done.files += rep.files_downloaded;
-        } catch (e) {
-          outcomes.push({
-            status: isAbortError(e) ? "interrupted" : "failed",
-            transferred: 0,
-            deleted: 0,
-            skipped: 0,
-            bytes: 0,
-            durationMs: 0,
-            errors: [],
-            message: (e as Error).message,
-          });
-          break;
-        }
-      }
-      const out: RunOutcome = {
-        status: runSignal.aborted ? "interrupted" : worstStatus(outcomes.map((o) => o.status)),
-        transferred: outcomes.reduce((n, o) => n + o.transferred, 0),
-        deleted: 0,
-        skipped: outcomes.reduce((n, o) => n + o.skipped, 0),
-        bytes: outcomes.reduce((n, o) => n + o.bytes, 0),
-        durationMs: Math.round(performance.now() - started),
-        errors: outcomes.flatMap((o) => o.errors),
-      };
-      const message = outcomes.find((o) => o.message)?.message;
-      if (message) out.message = message;
-      return out;
     },
   };
 }

@@ -85,8 +85,9 @@ export interface RestoreRequest {
   profile: string;
   /**
    * What to restore: folders ("a/b/", "" for everything) and files, keys relative to the path
-   * prefix. One folder restores its content into `localFolder`; several go into sub-folders
-   * named after them; files go into `localFolder` by name.
+   * prefix. Each object keeps its path relative to the selection's common prefix under
+   * `localFolder`: one folder restores its content into it, one file goes in by name, and
+   * `2022/01 - Jan/` with `2024/01 - Jan/` become `2022/01 - Jan/...` and `2024/01 - Jan/...`.
    */
   sources: RestoreSource[];
   localFolder: string;
