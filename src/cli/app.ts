@@ -39,6 +39,10 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .option("--quiet", "no progress or notices")
     .option("--verbose", "more detail on stderr")
     .option("--no-color", "no colours (NO_COLOR is honoured too)")
+    .option(
+      "--no-key-cache",
+      "do not keep the secrets file's key in the session keyring (also EIGEN_S3_KEY_CACHE=0)",
+    )
     .addHelpText("after", reflow(EXIT_HELP))
     .showSuggestionAfterError(true)
     .configureHelp(helpSettings())

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { createHash, createHmac } from "node:crypto";
 import { dirname, isAbsolute, join } from "node:path";
 import { tildePath } from "./message_text.ts";
 import { assertProfileName } from "./profile_name.ts";
@@ -22,6 +23,10 @@ import {
   deriveKey,
   encodeSecretsFile,
   type KdfParams,
+  KEY_MATERIAL_BYTES,
+  keyFromMaterial,
+  peekKdf,
+  sameKdf,
   SecretsFileError,
 } from "./secrets_file_format.ts";
 
@@ -45,6 +50,46 @@ export interface EncryptedFileBackendOptions {
   kdf?: KdfParams;
   /** Deno.build.os by default; file modes are not checked on Windows. */
   os?: typeof Deno.build.os;
+  /**
+   * Keeps the derived key for a while (the kernel keyring of the login session), so the next
+   * command in the same session neither derives it again (about 0.5 s) nor asks for the
+   * passphrase. Absent: no cache.
+   */
+  keyCache?: KeyCache;
+  /** How long a cached key lives, in seconds (default {@link KEY_CACHE_SECONDS}). */
+  keyCacheSeconds?: number;
+}
+
+/** Where derived keys are kept for a while (see {@link EncryptedFileBackendOptions.keyCache}). */
+export interface KeyCache {
+  get(description: string): Uint8Array | null;
+  set(description: string, bytes: Uint8Array, seconds: number): boolean;
+  delete(description: string): void;
+}
+
+/** Default lifetime of a cached key: 10 minutes. */
+export const KEY_CACHE_SECONDS = 600;
+
+/** Bytes of the passphrase check kept beside a cached key. */
+const CHECK_BYTES = 16;
+
+/**
+ * A check that `passphrase` is the one `material` was derived from, without deriving again:
+ * HMAC-SHA-256 keyed by the derived key. Whoever can read it can read the key beside it.
+ */
+function passphraseCheck(material: Uint8Array, passphrase: string): Uint8Array {
+  return new Uint8Array(
+    createHmac("sha256", material).update("eigen-s3 passphrase check\0").update(passphrase)
+      .digest(),
+  ).slice(0, CHECK_BYTES);
+}
+
+/** Constant-time comparison of equal-length bytes. */
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }
 
 /** The encrypted-file backend. */
@@ -59,6 +104,8 @@ export class EncryptedFileBackend implements SecretBackend {
   readonly #checkModes: boolean;
   #passphrase: string | undefined;
   #key: DerivedKey | undefined;
+  readonly #cache: KeyCache | undefined;
+  readonly #cacheSeconds: number;
 
   constructor(options: EncryptedFileBackendOptions) {
     if (!isAbsolute(options.stateDir)) {
@@ -72,6 +119,49 @@ export class EncryptedFileBackend implements SecretBackend {
     this.#kdf = options.kdf ?? DEFAULT_KDF;
     this.#checkModes = (options.os ?? Deno.build.os) !== "windows";
     this.description = `encrypted file ${tildePath(this.path, this.#env.HOME)}`;
+    this.#cache = options.keyCache;
+    this.#cacheSeconds = options.keyCacheSeconds ?? KEY_CACHE_SECONDS;
+  }
+
+  /** The cache entry of the key for this file's salt and KDF cost. */
+  #cacheName(salt: Uint8Array, params: KdfParams): string {
+    const id = createHash("sha256").update(this.path).update("\0").update(salt)
+      .update(`${params.memoryKiB}/${params.passes}/${params.parallelism}`).digest("hex");
+    return `eigen-s3:secrets-key:${id.slice(0, 32)}`;
+  }
+
+  /**
+   * The cached key for `file`, if any. A passphrase given in the environment must be the one
+   * the key was derived from (a check stored beside it); without one, the cached key is used
+   * as an agent's would be, and nobody is asked.
+   */
+  async #cachedKey(file: Uint8Array): Promise<DerivedKey | undefined> {
+    if (!this.#cache) return undefined;
+    const kdf = peekKdf(file);
+    if (!kdf) return undefined;
+    const entry = this.#cache.get(this.#cacheName(kdf.salt, kdf.params));
+    if (!entry || entry.length !== KEY_MATERIAL_BYTES + CHECK_BYTES) return undefined;
+    const material = entry.slice(0, KEY_MATERIAL_BYTES);
+    try {
+      const given = this.#env[PASSPHRASE_ENV];
+      if (given && !equal(entry.subarray(KEY_MATERIAL_BYTES), passphraseCheck(material, given))) {
+        return undefined;
+      }
+      return await keyFromMaterial(material, kdf.salt, kdf.params);
+    } finally {
+      material.fill(0);
+      entry.fill(0);
+    }
+  }
+
+  /** Keeps `key` (and a check of the passphrase it came from) in the cache. */
+  #remember(key: DerivedKey, passphrase: string | undefined): void {
+    if (!this.#cache || passphrase === undefined) return;
+    const entry = new Uint8Array(KEY_MATERIAL_BYTES + CHECK_BYTES);
+    entry.set(key.material);
+    entry.set(passphraseCheck(key.material, passphrase), KEY_MATERIAL_BYTES);
+    this.#cache.set(this.#cacheName(key.salt, key.params), entry, this.#cacheSeconds);
+    entry.fill(0);
   }
 
   /** A passphrase source exists and the file, if present, is private. Never prompts. */
@@ -120,6 +210,7 @@ export class EncryptedFileBackend implements SecretBackend {
     }
     profiles[profile] = secret;
     await this.#write(profiles);
+    this.#remember(this.#key!, this.#passphrase);
   }
 
   delete(profile: string): Promise<boolean> {
@@ -161,10 +252,30 @@ export class EncryptedFileBackend implements SecretBackend {
   }
 
   async #open(file: Uint8Array<ArrayBuffer>): Promise<Record<string, string>> {
+    // A key this process already holds, or one the cache kept: no passphrase, no derivation.
+    const kdf = peekKdf(file);
+    const held = this.#key && kdf && sameKdf(this.#key, kdf.salt, kdf.params)
+      ? this.#key
+      : undefined;
+    const cached = held ?? await this.#cachedKey(file);
+    if (cached) {
+      try {
+        const opened = await decodeSecretsFile(file, "", cached);
+        this.#key = opened.key;
+        return opened.profiles;
+      } catch (error) {
+        if (!(error instanceof SecretsFileError)) throw error;
+        // A stale or damaged entry: forget it and open the file the usual way (which reports
+        // a damaged file as such).
+        this.#cache?.delete(this.#cacheName(cached.salt, cached.params));
+        this.#key = undefined;
+      }
+    }
     const passphrase = await this.#getPassphrase(false);
     try {
       const opened = await decodeSecretsFile(file, passphrase, this.#key);
       this.#key = opened.key;
+      this.#remember(opened.key, passphrase);
       return opened.profiles;
     } catch (error) {
       if (!(error instanceof SecretsFileError)) throw error;

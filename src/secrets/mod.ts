@@ -11,7 +11,11 @@
  * @module
  */
 
-import { EncryptedFileBackend, type PassphrasePrompt } from "./encrypted_file_backend.ts";
+import {
+  EncryptedFileBackend,
+  type KeyCache,
+  type PassphrasePrompt,
+} from "./encrypted_file_backend.ts";
 import { FallbackSecretStore } from "./fallback_secret_store.ts";
 import { MacosKeychainBackend } from "./macos_keychain_backend.ts";
 import { PassBackend } from "./pass_backend.ts";
@@ -30,6 +34,8 @@ export {
   SecretStoreError,
 } from "./secret_store.ts";
 export {
+  KEY_CACHE_SECONDS,
+  type KeyCache,
   PASSPHRASE_ENV,
   type PassphrasePrompt,
   SECRETS_FILE_NAME,
@@ -60,6 +66,8 @@ export interface CreateSecretStoreOptions {
   timeoutMs?: number;
   /** Runs the tools; the real Deno.Command runner by default (tests inject a fake). */
   run?: ToolRunner;
+  /** Keeps the encrypted file's derived key for a while (see {@link KeyCache}); none by default. */
+  keyCache?: KeyCache;
 }
 
 /** Keychain label used in the fallback line, per OS. */
@@ -97,6 +105,7 @@ export function createSecretStore(options: CreateSecretStoreOptions): SecretStor
         env: options.env,
         promptPassphrase: options.promptPassphrase,
         os,
+        ...(options.keyCache ? { keyCache: options.keyCache } : {}),
       }),
     },
   });

@@ -63,6 +63,8 @@ export interface DerivedKey {
   check: Uint8Array<ArrayBuffer>;
   salt: Uint8Array<ArrayBuffer>;
   params: KdfParams;
+  /** The Argon2id output (AES key + key check), for a bounded key cache; never written to disk. */
+  material: Uint8Array<ArrayBuffer>;
 }
 
 const MAGIC = new TextEncoder().encode("EIGENSEC");
@@ -111,13 +113,41 @@ export async function deriveKey(
   const bits = new Uint8Array(
     await crypto.subtle.deriveBits(algorithm, base, 8 * (32 + CHECK_BYTES)),
   );
+  return await keyFromMaterial(bits, salt, params);
+}
+
+/** Length of {@link DerivedKey.material}. */
+export const KEY_MATERIAL_BYTES = 32 + CHECK_BYTES;
+
+/** The key whose Argon2id output is `material` (from {@link deriveKey} or a key cache). */
+export async function keyFromMaterial(
+  material: Uint8Array,
+  salt: Uint8Array<ArrayBuffer>,
+  params: KdfParams,
+): Promise<DerivedKey> {
+  if (material.length !== KEY_MATERIAL_BYTES) throw new Error("key material of the wrong size");
+  const bits = new Uint8Array(material);
   const aesKey = await crypto.subtle.importKey("raw", bits.slice(0, 32), "AES-GCM", false, [
     "encrypt",
     "decrypt",
   ]);
-  const check = bits.slice(32);
-  bits.fill(0);
-  return { aesKey, check, salt, params };
+  return { aesKey, check: bits.slice(32), salt, params, material: bits };
+}
+
+/** The salt and KDF parameters in a file's header (null when it is not a secrets file). */
+export function peekKdf(
+  file: Uint8Array,
+): { salt: Uint8Array<ArrayBuffer>; params: KdfParams } | null {
+  if (file.length < HEADER_BYTES || !startsWithMagic(file) || file[8] !== VERSION) return null;
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  return {
+    salt: file.slice(22, 38),
+    params: {
+      memoryKiB: view.getUint32(10),
+      passes: view.getUint32(14),
+      parallelism: view.getUint32(18),
+    },
+  };
 }
 
 /** Encrypts `profiles` under `key` with a fresh nonce. */
@@ -237,7 +267,8 @@ function parseProfiles(plaintext: Uint8Array): Record<string, string> {
   return out;
 }
 
-function sameKdf(key: DerivedKey, salt: Uint8Array, params: KdfParams): boolean {
+/** True when `key` was derived with this salt and cost (so it opens a file that has them). */
+export function sameKdf(key: DerivedKey, salt: Uint8Array, params: KdfParams): boolean {
   return equalBytes(key.salt, salt) && key.params.memoryKiB === params.memoryKiB &&
     key.params.passes === params.passes && key.params.parallelism === params.parallelism;
 }

@@ -197,9 +197,11 @@ Deno.test(
       assertEquals(cfg.profiles.default.secret_backend, "file");
       const test = await runCli(["test"], box.env);
       assertEquals(test.code, 0, test.stderr);
-      // Without the passphrase the file cannot be opened: a clear error, not a prompt or a hang.
+      // Without the passphrase (and with the key cache off: the kernel keyring would otherwise
+      // still hold the key of the run before) the file cannot be opened: a clear error, not a
+      // prompt or a hang.
       const { EIGEN_S3_PASSPHRASE: _, ...noPass } = box.env;
-      const locked = await runCli(["test"], noPass);
+      const locked = await runCli(["--no-key-cache", "test"], noPass);
       assertEquals(locked.code, 1, locked.stderr);
       assertIncludes(locked.stdout + locked.stderr, "EIGEN_S3_PASSPHRASE");
       for (const r of [conf, test, locked]) assertExcludes(r.stdout + r.stderr, TEST_SECRET_KEY);

@@ -27,6 +27,8 @@ export interface GlobalFlags {
   region?: string;
   bucket?: string;
   pathPrefix?: string;
+  /** false (`--no-key-cache`): never keep the secrets file's key in the session keyring. */
+  keyCache?: boolean;
 }
 
 /** Where the credentials of a run come from. */

@@ -27,6 +27,7 @@ import type { GlobalFlags, ResolvedSettings } from "../config/settings.ts";
 import type { ClientOptions, S3Context } from "../s3/client.ts";
 import type { StateDb } from "../state/state_db.ts";
 import type { PassphrasePrompt, SecretStore } from "../../secrets/mod.ts";
+import type { KernelKeyring } from "../../lib/kernel_keyring.ts";
 
 /** How a session is made. */
 export interface SessionOptions {
@@ -78,6 +79,7 @@ export function createSession(options: SessionOptions): Session {
   let cachedConfig: ConfigFile | undefined;
   let store: SecretStore | undefined;
   let db: StateDb | undefined;
+  let keyring: KernelKeyring | null = null;
   const cfgPath = configFile(env);
   const stDir = stateDir(env);
 
@@ -141,10 +143,17 @@ export function createSession(options: SessionOptions): Session {
       if (!store) {
         const { createSecretStore } = await import("../../secrets/mod.ts");
         const prompt = await options.passphrasePrompt?.();
+        // The secrets file's key stays in the login session's kernel keyring for 10 minutes,
+        // unless --no-key-cache or EIGEN_S3_KEY_CACHE=0 says otherwise.
+        if (!store && options.flags.keyCache !== false && env("EIGEN_S3_KEY_CACHE") !== "0") {
+          const { openKernelKeyring } = await import("../../lib/kernel_keyring.ts");
+          keyring = openKernelKeyring();
+        }
         store ??= createSecretStore({
           stateDir: stDir,
           env: Deno.env.toObject(),
           ...(prompt ? { promptPassphrase: prompt } : {}),
+          ...(keyring ? { keyCache: keyring } : {}),
         });
       }
       return store;
@@ -161,6 +170,8 @@ export function createSession(options: SessionOptions): Session {
       byProfile.clear();
       db?.close();
       db = undefined;
+      keyring?.close();
+      keyring = null;
     },
   };
   return session;
