@@ -6,10 +6,10 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { listPage, type S3ObjectInfo, toObjectInfo } from "../../engine/s3/listing.ts";
+import { entryInfo, listFolder, type S3ObjectInfo } from "../../engine/s3/listing.ts";
 import { toEngineError } from "../../engine/s3/sdk_errors.ts";
 import { validateInt } from "../../engine/core/validate.ts";
-import { displayKey, fullKey } from "../../engine/core/keys.ts";
+import { fullKey } from "../../engine/core/keys.ts";
 import { connect } from "./common.ts";
 import { formatBytes, formatDate, table } from "../../lib/format.ts";
 
@@ -46,24 +46,17 @@ export default async function ls(
   let more = false;
   try {
     do {
-      const page = await listPage(s3.client, bucket, prefix, {
-        delimiter: opts.recursive ? undefined : "/",
+      const view = await listFolder(s3.client, bucket, {
+        prefix: String(args[0] ?? ""),
+        pathPrefix,
+        recursive: Boolean(opts.recursive),
+        keepMarker: true,
         token,
         maxKeys: Math.min(1000, maxKeys - entries.length),
         signal: ctx.signal,
       });
-      for (const p of page.prefixes) {
-        entries.push({
-          key: displayKey(pathPrefix, p),
-          size: 0,
-          last_modified: null,
-          e_tag: null,
-          storage_class: null,
-          is_prefix: true,
-        });
-      }
-      for (const o of page.objects) entries.push(toObjectInfo(o, pathPrefix));
-      token = page.nextToken;
+      for (const e of view.entries) entries.push(entryInfo(e));
+      token = view.nextToken;
       if (entries.length >= maxKeys) {
         more = token !== undefined || entries.length > maxKeys;
         break;

@@ -1,12 +1,14 @@
 /**
- * Listing objects: paged ListObjectsV2 as an async stream in key order (bounded memory), and
- * the seed's S3ObjectInfo shape for output.
+ * Listing objects: paged ListObjectsV2 as an async stream in key order (bounded memory); the
+ * folder view of a listing page that `ls` and the TUI's bucket browser show (folders first,
+ * then files); and the seed's S3ObjectInfo shape for output.
  *
  * @module
  */
 
 import { type _Object, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { throwIfAborted } from "../core/errors.ts";
+import { compareKeys, displayKey, fullKey } from "../core/keys.ts";
 import { unquoteEtag } from "./object_meta.ts";
 
 /** The seed's S3ObjectInfo (snake_case, as in `--json`). */
@@ -49,17 +51,6 @@ function toRemote(o: _Object): RemoteObject {
   };
   if (o.LastModified) r.lastModified = o.LastModified;
   return r;
-}
-
-/** Converts a listed object to S3ObjectInfo, with `key` shown relative to `hidePrefix`. */
-export function toObjectInfo(o: RemoteObject, hidePrefix = ""): S3ObjectInfo {
-  return {
-    key: hidePrefix && o.key.startsWith(hidePrefix) ? o.key.slice(hidePrefix.length) : o.key,
-    size: o.size,
-    last_modified: o.lastModified?.toISOString() ?? null,
-    e_tag: o.etag || null,
-    storage_class: o.storageClass || null,
-  };
 }
 
 /** Fetches one page of a listing (with `delimiter` "/" for a folder view). */
@@ -108,4 +99,123 @@ export async function* iterateObjects(
     yield* page.objects;
     token = page.nextToken;
   } while (token);
+}
+
+/** One row of a folder view: a folder (a common prefix) or a file (an object). */
+export interface FolderEntry {
+  /** The key (a folder's ends in "/") relative to the profile's path prefix. */
+  key: string;
+  /** The key relative to the listed prefix: "2024/" for a folder, "a.jpg" for a file. */
+  name: string;
+  isFolder: boolean;
+  /** Bytes; 0 for a folder. */
+  size: number;
+  /** ISO time of the object's last change as the listing gives it; null for a folder. */
+  lastModified: string | null;
+  /** The ETag without quotes; null for a folder. */
+  etag: string | null;
+  /** The storage class; null for a folder. */
+  storageClass: string | null;
+}
+
+/** One page of a folder view: folders first, then files, and the token of the next page. */
+export interface FolderView {
+  entries: FolderEntry[];
+  /** Continuation token of the next page; absent on the last page. */
+  nextToken?: string;
+}
+
+/** How {@link folderView} reads a page. */
+export interface FolderViewOptions {
+  /** The profile's path prefix: entry keys are shown relative to it. */
+  pathPrefix?: string;
+  /**
+   * Keep the folder's own marker object (the object whose key is the listed prefix, ending in
+   * "/"), as `ls` shows it. The bucket browser leaves it out.
+   */
+  keepMarker?: boolean;
+}
+
+/**
+ * The folder view of one listing page of `prefix` (the full key prefix that was listed): the
+ * page's folders, then its files, each in key order; keys relative to the path prefix, names
+ * relative to `prefix`; sizes, times, ETags and storage classes of the files as listed.
+ */
+export function folderView(
+  page: ListPage,
+  prefix: string,
+  options: FolderViewOptions = {},
+): FolderView {
+  const pathPrefix = options.pathPrefix ?? "";
+  const name = (key: string) => key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  const folders: FolderEntry[] = [...page.prefixes].sort(compareKeys).map((p) => ({
+    key: displayKey(pathPrefix, p),
+    name: name(p),
+    isFolder: true,
+    size: 0,
+    lastModified: null,
+    etag: null,
+    storageClass: null,
+  }));
+  const marker = prefix.endsWith("/") && !options.keepMarker ? prefix : undefined;
+  const files: FolderEntry[] = page.objects
+    .filter((o) => o.key !== marker)
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map((o) => ({
+      key: displayKey(pathPrefix, o.key),
+      name: name(o.key),
+      isFolder: false,
+      size: o.size,
+      lastModified: o.lastModified?.toISOString() ?? null,
+      etag: o.etag || null,
+      storageClass: o.storageClass || null,
+    }));
+  const view: FolderView = { entries: [...folders, ...files] };
+  if (page.nextToken !== undefined) view.nextToken = page.nextToken;
+  return view;
+}
+
+/** What {@link listFolder} lists. */
+export interface FolderRequest extends FolderViewOptions {
+  /** The prefix as the user gives it, relative to the path prefix ("" for its root). */
+  prefix: string;
+  /** Every object under the prefix (no folders) instead of one level. */
+  recursive?: boolean;
+  /** The `nextToken` of the previous page. */
+  token?: string;
+  /** At most this many entries (the server may return fewer). */
+  maxKeys?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * One page of the folder view of `request.prefix` (under the path prefix) in `bucket`: the
+ * listing `ls` and the TUI's bucket browser show. SDK errors are thrown as they come.
+ */
+export async function listFolder(
+  client: S3Client,
+  bucket: string,
+  request: FolderRequest,
+): Promise<FolderView> {
+  const full = fullKey(request.pathPrefix ?? "", request.prefix);
+  const page = await listPage(client, bucket, full, {
+    delimiter: request.recursive ? undefined : "/",
+    token: request.token,
+    maxKeys: request.maxKeys,
+    signal: request.signal,
+  });
+  return folderView(page, full, request);
+}
+
+/** A folder-view entry as S3ObjectInfo (`ls --json`). */
+export function entryInfo(e: FolderEntry): S3ObjectInfo {
+  const info: S3ObjectInfo = {
+    key: e.key,
+    size: e.size,
+    last_modified: e.lastModified,
+    e_tag: e.etag,
+    storage_class: e.storageClass,
+  };
+  if (e.isFolder) info.is_prefix = true;
+  return info;
 }

@@ -46,7 +46,7 @@ export interface CronSchedule {
 }
 
 function fail(ref: FieldRef, message: string): never {
-  throw new EngineError(ref.code, `${ref.field}: ${message}`);
+  throw new EngineError(ref.code, `${ref.field}: ${message}`, { field: ref.field });
 }
 
 /** An IANA time zone name (e.g. Europe/Berlin, UTC); throws with the field's name otherwise. */

@@ -1,7 +1,8 @@
 /**
  * UI-agnostic job operations for the CLI (`schedule ...`) and the TUI's Settings screen:
- * list jobs with their next run and last result, add (or replace) and remove a job, run one
- * now. Nothing here prints.
+ * list jobs with their next run and last result, add (or replace) a job from its fields, save
+ * a form's draft (a new job, an edit, a rename), remove a job, run one now. Nothing here
+ * prints.
  *
  * @module
  */
@@ -21,6 +22,7 @@ import {
   validateJobName,
 } from "./jobs.ts";
 import type { SlotStore } from "../state/job_slots.ts";
+import { type JobDraft, jobInputOf } from "./job_draft.ts";
 import { type JobRunDeps, type JobRunOutcome, runJob } from "./job_run.ts";
 import { nextRunAt } from "./scheduler.ts";
 import { defaultS3Prefix } from "../backup/backup.ts";
@@ -108,6 +110,12 @@ export function listJobs(
   return rows.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
+/** Fields named as in the config file ("cron: ..."), the names a {@link JobDraft} uses. */
+const draftRef: JobFieldRef = (field) => ({ field, code: "UsageError" });
+
+/** The job name of `schedule add` (its NAME argument). */
+const NAME_REF = { field: "NAME", code: "UsageError" } as const;
+
 /** Options of {@link addJob}. */
 export interface AddJobOptions {
   /** Overwrite an existing job of that name (the TUI's edit). */
@@ -130,23 +138,27 @@ export async function addJob(
   input: Record<string, unknown>,
   options: AddJobOptions = {},
 ): Promise<Job> {
-  const ref = options.ref ?? ((f: string) => ({ field: f, code: "UsageError" as const }));
-  validateJobName(name, { field: "NAME", code: "UsageError" });
+  const ref = options.ref ?? draftRef;
+  validateJobName(name, NAME_REF);
   const withPrefix = input.prefix === undefined && typeof input.folder === "string"
     ? { ...input, prefix: defaultS3Prefix(input.folder) }
     : input;
   const job = validateJob(withPrefix, ref);
+  const folder = ref("folder").field;
   let st: Deno.FileInfo;
   try {
     st = await Deno.stat(job.folder);
   } catch {
     throw new EngineError(
       "UsageError",
-      `${ref("folder").field}: '${job.folder}' does not exist: give the folder to back up.`,
+      `${folder}: '${job.folder}' does not exist: give the folder to back up.`,
+      { field: folder },
     );
   }
   if (!st.isDirectory) {
-    throw new EngineError("UsageError", `${ref("folder").field}: '${job.folder}' is not a folder.`);
+    throw new EngineError("UsageError", `${folder}: '${job.folder}' is not a folder.`, {
+      field: folder,
+    });
   }
   await updateConfig(configPath, (config) => {
     const profile = jobProfile(job, config);
@@ -157,12 +169,14 @@ export async function addJob(
         `Job '${name}' would use profile '${profile}', which does not exist${
           known.length ? ` (profiles: ${known.join(", ")})` : ""
         }: run 'eigen-s3 configure --profile ${profile}' first, or pick one with --profile.`,
+        { field: ref("profile").field },
       );
     }
     if (config.jobs?.[name] !== undefined && !options.replace) {
       throw new EngineError(
         "UsageError",
         `Job '${name}' already exists: remove it first ('eigen-s3 schedule remove ${name}') or choose another name.`,
+        { field: NAME_REF.field },
       );
     }
     config.jobs = { ...(config.jobs ?? {}), [name]: job };
@@ -184,6 +198,67 @@ export async function removeJob(
     config.jobs = jobs;
   });
   options.slots?.remove(name);
+}
+
+/** Options of {@link saveJob}. */
+export interface SaveJobOptions {
+  /**
+   * The job the draft edits, or null for a new job. An edit is saved over that job (renaming
+   * it when the draft's name differs) and keeps the settings a draft does not hold.
+   */
+  editing: string | null;
+  /** Records "saved now" as the job's starting slot (the old name's slot goes on a rename). */
+  slots?: SlotStore;
+  now?: Date;
+}
+
+/**
+ * Saves `draft` as a new job or over job `options.editing`. A new name must not be taken, the
+ * profile (or the default one) must be saved, the folder must be a folder; then the job is
+ * validated as {@link addJob} does. A rename saves the job under its new name, then removes the
+ * old one.
+ *
+ * Every error is an EngineError whose `field` names the {@link JobDraft} field it is about
+ * ("name", "cron", ...) and whose message starts with that name ("cron: ..."), except the
+ * taken name and the unknown profile, whose messages stand alone.
+ */
+export async function saveJob(
+  configPath: string,
+  draft: JobDraft,
+  options: SaveJobOptions,
+): Promise<Job> {
+  const { editing } = options;
+  validateJobName(draft.name, draftRef("name"));
+  const config = await loadConfig(configPath);
+  const renamed = editing !== null && editing !== draft.name;
+  if ((editing === null || renamed) && config.jobs?.[draft.name] !== undefined) {
+    throw new EngineError(
+      "UsageError",
+      `a job called '${draft.name}' already exists: choose another name.`,
+      { field: "name" },
+    );
+  }
+  const profile = draft.profile || config.default_profile || "default";
+  if (!config.profiles[profile]) {
+    const known = Object.keys(config.profiles);
+    throw new EngineError(
+      "NotConfigured",
+      `'${profile}' is not a saved profile: ${
+        known.length ? `choose one of ${known.join(", ")}` : "save a profile first"
+      }.`,
+      { field: "profile" },
+    );
+  }
+  const stored = editing !== null ? config.jobs?.[editing] : undefined;
+  const slots = options.slots ? { slots: options.slots } : {};
+  const job = await addJob(configPath, draft.name, jobInputOf(draft, stored), {
+    replace: editing !== null && !renamed,
+    ref: draftRef,
+    ...slots,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (renamed) await removeJob(configPath, editing, slots);
+  return job;
 }
 
 /** What {@link realJobRunDeps} needs: where things are, and how to read secrets. */

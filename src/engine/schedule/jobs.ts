@@ -90,7 +90,7 @@ export const flagJobRef: JobFieldRef = (field) => ({
 });
 
 function fail(ref: FieldRef, message: string): never {
-  throw new EngineError(ref.code, `${ref.field}: ${message}`);
+  throw new EngineError(ref.code, `${ref.field}: ${message}`, { field: ref.field });
 }
 
 /** A job name: letters, digits, '.', '_', '-' (it names lock files and service units). */

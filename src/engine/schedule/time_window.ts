@@ -19,7 +19,7 @@ export interface TimeWindow {
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 function fail(ref: FieldRef, message: string): never {
-  throw new EngineError(ref.code, `${ref.field}: ${message}`);
+  throw new EngineError(ref.code, `${ref.field}: ${message}`, { field: ref.field });
 }
 
 /** Parses "HH:MM-HH:MM" (a flag) or {start, end} (the config file). */

@@ -11,7 +11,7 @@ import type { AppState, ScreenId } from "../state/app_state.ts";
 import { bodyRows } from "../state/layout.ts";
 import { percentOf } from "../state/transfer.ts";
 import { activeScopes } from "../state/root_reducer.ts";
-import { TRANSFER_KINDS, transferOf } from "../state/jobs.ts";
+import { TRANSFER_KINDS, transferOf } from "../state/runs.ts";
 import { useTheme } from "../theme.tsx";
 import { fit } from "../format.ts";
 import { Gap } from "./fields.tsx";
@@ -64,11 +64,13 @@ function StatusLine(props: { s: AppState; width: number }) {
   const running: string[] = [];
   for (const job of TRANSFER_KINDS) {
     const tr = transferOf(s, job);
-    const what = job === "job" ? `job ${s.schedule.running ?? ""}` : job;
+    const what = job === "scheduled" ? `job ${s.schedule.running ?? ""}` : job;
     if (tr.phase === "running" || tr.phase === "stopping") {
       running.push(`${what} ${Math.floor(percentOf(tr.progress))}%`);
     }
-    if (tr.phase === "planning") running.push(`${what} ${job === "job" ? "starting" : "planning"}`);
+    if (tr.phase === "planning") {
+      running.push(`${what} ${job === "scheduled" ? "starting" : "planning"}`);
+    }
   }
   // most important first: what runs, then where (the endpoint is cut first)
   const parts = s.profile

@@ -9,7 +9,7 @@
 import type { EngineEvent } from "../../engine/core/events.ts";
 import type { PassphraseBridge } from "./passphrase_bridge.ts";
 import type { PlannedRun, RunOutcome, TuiServices } from "./services.ts";
-import type { Action, JobKind, QueuedEffect } from "../state/app_state.ts";
+import type { Action, QueuedEffect, RunKind } from "../state/app_state.ts";
 import { HISTORY_LIMIT } from "../state/history_screen.ts";
 import { PREVIEW_RUNS } from "../state/schedule_form.ts";
 
@@ -24,7 +24,7 @@ function messageOf(e: unknown): string {
 /** Runs effects for one app instance; `dispose()` aborts what is still going. */
 export class EffectRunner {
   #plans = new Map<number, PlannedRun>();
-  #jobs = new Map<JobKind, AbortController>();
+  #jobs = new Map<RunKind, AbortController>();
   #running = new Set<Promise<unknown>>();
   #life = new AbortController();
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -160,7 +160,7 @@ export class EffectRunner {
         this.#emit({ type: "job-removed", name: e.name });
         return;
       case "run-job":
-        return this.#stream("job", (sink, signal) => s.runJob(e.name, sink, signal));
+        return this.#stream("scheduled", (sink, signal) => s.runJob(e.name, sink, signal));
       case "plan":
         return this.#plan(e);
       case "run":
@@ -214,7 +214,7 @@ export class EffectRunner {
     }
   }
 
-  async #runPlan(job: JobKind, planId: number): Promise<void> {
+  async #runPlan(job: RunKind, planId: number): Promise<void> {
     const plan = this.#plans.get(planId);
     if (!plan) return;
     this.#plans.delete(planId);
@@ -226,7 +226,7 @@ export class EffectRunner {
    * done with its outcome (a throw becomes a failed or interrupted outcome).
    */
   async #stream(
-    job: JobKind,
+    job: RunKind,
     work: (sink: (e: EngineEvent) => void, signal: AbortSignal) => Promise<RunOutcome>,
   ): Promise<void> {
     const controller = new AbortController();

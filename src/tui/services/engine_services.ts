@@ -11,8 +11,7 @@ import { type ConfigFile, type Defaults, loadConfig } from "../../engine/config/
 import type { S3BucketInfo, S3ConnectionStatus } from "../../engine/s3/connection.ts";
 import type { EventSink } from "../../engine/core/events.ts";
 import { sqliteHistory } from "../../engine/state/history.ts";
-import { fullKey } from "../../engine/core/keys.ts";
-import { listPage } from "../../engine/s3/listing.ts";
+import { listFolder } from "../../engine/s3/listing.ts";
 import { selectProfileName } from "../../engine/config/settings.ts";
 import type { SecretStore } from "../../secrets/mod.ts";
 import type {
@@ -32,7 +31,6 @@ import { ScheduleServices } from "./schedule_services.ts";
 import { ProfileServices } from "./profile_services.ts";
 import { planBackupRun } from "./backup_service.ts";
 import { planRestoreRun } from "./restore_service.ts";
-import { folderEntries } from "./profile_draft.ts";
 
 /** Objects per page in the bucket browser. */
 export const REMOTE_PAGE_SIZE = 200;
@@ -112,15 +110,13 @@ export class EngineServices implements TuiServices {
   ): Promise<RemotePage> {
     const s3 = await this.session.clientFor(profile);
     const { bucket, pathPrefix } = s3.settings;
-    const full = fullKey(pathPrefix, prefix);
-    const page = await listPage(s3.client, bucket, full, {
-      delimiter: "/",
+    return await listFolder(s3.client, bucket, {
+      prefix,
+      pathPrefix,
       token,
       maxKeys: REMOTE_PAGE_SIZE,
       signal,
     });
-    const entries = folderEntries(page, prefix, pathPrefix, full);
-    return page.nextToken ? { entries, nextToken: page.nextToken } : { entries };
   }
 
   async listLocal(path: string): Promise<LocalEntry[]> {

@@ -15,10 +15,11 @@ import type { JobSummary } from "../../engine/schedule/job_service.ts";
 import type { SyncReport } from "../../engine/backup/backup_report.ts";
 import type { SecretLoader } from "../../engine/config/settings.ts";
 import type { RunOutcome } from "./services.ts";
+import { jobDraftOf } from "../../engine/schedule/job_draft.ts";
 import {
   type CronPreview,
-  fieldOfMessage,
   type JobDraft,
+  jobFormError,
   type JobLast,
   type JobRow,
   type SaveJobResult,
@@ -29,23 +30,6 @@ const REF = (field: string) => ({ field, code: "UsageError" as const });
 
 function text(v: unknown): string {
   return typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
-}
-
-/** The form's values of a stored job (best effort: an invalid job is shown as it is). */
-export function draftOfRaw(name: string, raw: unknown): JobDraft {
-  const r = typeof raw === "object" && raw !== null ? raw as Record<string, unknown> : {};
-  return {
-    name,
-    folder: text(r.folder),
-    profile: text(r.profile),
-    prefix: text(r.prefix),
-    cron: text(r.cron),
-    timezone: text(r.timezone),
-    exclude: Array.isArray(r.exclude) ? r.exclude.map(text) : [],
-    include_hidden: r.include_hidden === true,
-    delete: r.delete === true,
-    max_delete: text(r.max_delete),
-  };
 }
 
 /** Settings of a stored job that the form does not show (kept when it is saved). */
@@ -93,7 +77,7 @@ function destinationOf(config: ConfigFile, profile: string | null, prefix: strin
 export function jobRows(config: ConfigFile, summaries: JobSummary[]): JobRow[] {
   return summaries.map((s) => {
     const raw = config.jobs?.[s.name];
-    const draft = draftOfRaw(s.name, s.job ?? raw);
+    const draft = jobDraftOf(s.name, s.job ?? raw);
     const profile = s.profile ?? (draft.profile || config.default_profile || "default");
     return {
       name: s.name,
@@ -168,63 +152,24 @@ export class ScheduleServices {
       return { ok: true, runs, timezone: tz ?? systemTimezone() };
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
-      const f = fieldOfMessage(e.message);
+      const f = jobFormError(e);
       return { ok: false, field: f.field === "timezone" ? "timezone" : "cron", message: f.message };
     }
   }
 
   /**
    * Saves `draft` as a new job (`editing` null) or over job `editing` (renaming it when the
-   * name changed). Settings the form does not show are kept from the stored job.
+   * name changed), through the engine's `saveJob`. Settings the form does not show are
+   * kept from the stored job; an error comes back at the field it names.
    */
   async saveJob(draft: JobDraft, editing: string | null): Promise<SaveJobResult> {
-    const { addJob, removeJob } = await import("../../engine/schedule/job_service.ts");
-    const { validateJobName } = await import("../../engine/schedule/jobs.ts");
-    const path = this.ctx.configPath;
+    const { saveJob } = await import("../../engine/schedule/job_service.ts");
     try {
-      validateJobName(draft.name, REF("name"));
-      const config = await loadConfig(path);
-      const renamed = editing !== null && editing !== draft.name;
-      if ((editing === null || renamed) && config.jobs?.[draft.name] !== undefined) {
-        return {
-          saved: false,
-          field: "name",
-          message: `a job called '${draft.name}' already exists: choose another name.`,
-        };
-      }
-      const profile = draft.profile || config.default_profile || "default";
-      if (!config.profiles[profile]) {
-        return {
-          saved: false,
-          field: "profile",
-          message: `'${profile}' is not a saved profile: choose one with Enter.`,
-        };
-      }
-      const stored = editing !== null ? config.jobs?.[editing] : undefined;
-      const base = typeof stored === "object" && stored !== null ? stored : {};
-      const input: Record<string, unknown> = {
-        ...base,
-        folder: draft.folder,
-        profile: draft.profile === "" ? undefined : draft.profile,
-        prefix: draft.prefix,
-        cron: draft.cron,
-        timezone: draft.timezone.trim() === "" ? undefined : draft.timezone.trim(),
-        exclude: draft.exclude,
-        include_hidden: draft.include_hidden,
-        delete: draft.delete,
-        max_delete: draft.delete && draft.max_delete.trim() !== "" ? draft.max_delete : undefined,
-      };
-      const slots = await this.#slots();
-      await addJob(path, draft.name, input, {
-        replace: !renamed && editing !== null,
-        ref: REF,
-        slots,
-      });
-      if (renamed) await removeJob(path, editing, { slots });
+      await saveJob(this.ctx.configPath, draft, { editing, slots: await this.#slots() });
       return { saved: true, name: draft.name };
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
-      return { saved: false, ...fieldOfMessage(e.message) };
+      return { saved: false, ...jobFormError(e) };
     }
   }
 

@@ -1,56 +1,15 @@
 /**
  * Scheduled backup jobs as the Settings screen sees them: a row of the list, the form's draft,
- * the live cron preview and what Save answers. Plain data; the engine side is
+ * the live cron preview and what Save answers, and where an engine error points in the form.
+ * Plain data (the draft itself is the engine's {@link JobDraft}); the engine side is
  * schedule_services.ts.
  *
  * @module
  */
 
-/** Fields of the job form, named as the engine names a job's fields in its messages. */
-export type JobField =
-  | "name"
-  | "folder"
-  | "profile"
-  | "prefix"
-  | "cron"
-  | "timezone"
-  | "exclude"
-  | "include_hidden"
-  | "delete"
-  | "max_delete";
+import { isJobField, type JobDraft, type JobField } from "../../engine/schedule/job_draft.ts";
 
-/** Every {@link JobField}, in form order. */
-export const JOB_FIELDS: readonly JobField[] = [
-  "name",
-  "folder",
-  "profile",
-  "prefix",
-  "cron",
-  "timezone",
-  "exclude",
-  "include_hidden",
-  "delete",
-  "max_delete",
-];
-
-/** The job form's values. */
-export interface JobDraft {
-  name: string;
-  /** Absolute path of the folder to back up. */
-  folder: string;
-  /** "" for the default profile. */
-  profile: string;
-  /** S3 prefix under the profile's path prefix ("" for its root). */
-  prefix: string;
-  cron: string;
-  /** IANA time zone, "" for the system's. */
-  timezone: string;
-  exclude: string[];
-  include_hidden: boolean;
-  delete: boolean;
-  /** "100" or "10%", "" for the default guard. */
-  max_delete: string;
-}
+export type { JobDraft, JobField } from "../../engine/schedule/job_draft.ts";
 
 /** The last run of a job, in a few facts. */
 export interface JobLast {
@@ -101,13 +60,19 @@ export type SaveJobResult =
   | { saved: false; field: JobField | null; message: string };
 
 /**
- * Splits an engine message that names a job field ("cron: 'x' has 1 field, not 5: ...") into
- * the field and the rest; a message naming no form field comes back whole with field null.
+ * Where a failed Save or preview points: the form field the error is about (the EngineError's
+ * `field`, when it is one of the form's) and the message without that field's name in front
+ * ("cron: 'x' has 1 field" under the cron field reads "'x' has 1 field"). An error about no
+ * form field keeps its whole message and field null.
  */
-export function fieldOfMessage(message: string): { field: JobField | null; message: string } {
-  const m = /^([a-z_.]+): ([\s\S]*)$/.exec(message);
-  if (m && (JOB_FIELDS as readonly string[]).includes(m[1]!)) {
-    return { field: m[1] as JobField, message: m[2]! };
-  }
-  return { field: null, message };
+export function jobFormError(
+  error: { field?: string | undefined; message: string },
+): { field: JobField | null; message: string } {
+  const field = error.field;
+  if (!isJobField(field)) return { field: null, message: error.message };
+  const label = `${field}: `;
+  const message = error.message.startsWith(label)
+    ? error.message.slice(label.length)
+    : error.message;
+  return { field, message };
 }

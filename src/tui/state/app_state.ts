@@ -32,8 +32,11 @@ import type { TreeState } from "./tree.ts";
 /** The screens. */
 export type ScreenId = "home" | "config" | "backup" | "restore" | "history" | "settings";
 
-/** The transfer kinds: the two managers' runs and a scheduled job run now from Settings. */
-export type JobKind = "backup" | "restore" | "job";
+/**
+ * The kinds of run the TUI drives: the two managers' backup and restore, and a scheduled job
+ * run now from Settings ("scheduled").
+ */
+export type RunKind = "backup" | "restore" | "scheduled";
 
 /** Where a tree's pages go. */
 export type TreeTarget = "restore" | "prefix";
@@ -182,10 +185,10 @@ export type Effect =
   | { kind: "save-job"; draft: JobDraft; editing: string | null }
   | { kind: "remove-job"; name: string }
   | { kind: "run-job"; name: string }
-  | { kind: "plan"; job: JobKind; planId: number; request: BackupRequest | RestoreRequest }
-  | { kind: "run"; job: JobKind; planId: number }
-  | { kind: "discard"; job: JobKind; planId: number }
-  | { kind: "abort"; job: JobKind }
+  | { kind: "plan"; job: RunKind; planId: number; request: BackupRequest | RestoreRequest }
+  | { kind: "run"; job: RunKind; planId: number }
+  | { kind: "discard"; job: RunKind; planId: number }
+  | { kind: "abort"; job: RunKind }
   | { kind: "passphrase-answer"; question: number; value: string | null };
 
 /** A queued effect with its id. */
@@ -212,13 +215,13 @@ export type Action =
   | { type: "job-saved"; result: SaveJobResult }
   | { type: "remove-job"; name: string }
   | { type: "job-removed"; name: string }
-  | { type: "plan-ready"; job: JobKind; planId: number; summary: PlanSummary }
-  | { type: "plan-failed"; job: JobKind; planId: number; message: string }
-  | { type: "run-plan"; job: JobKind }
-  | { type: "cancel-plan"; job: JobKind }
-  | { type: "transfer-started"; job: JobKind; at: number }
-  | { type: "transfer-events"; job: JobKind; events: EngineEvent[]; at: number }
-  | { type: "transfer-done"; job: JobKind; outcome: RunOutcome }
+  | { type: "plan-ready"; job: RunKind; planId: number; summary: PlanSummary }
+  | { type: "plan-failed"; job: RunKind; planId: number; message: string }
+  | { type: "run-plan"; job: RunKind }
+  | { type: "cancel-plan"; job: RunKind }
+  | { type: "transfer-started"; job: RunKind; at: number }
+  | { type: "transfer-events"; job: RunKind; events: EngineEvent[]; at: number }
+  | { type: "transfer-done"; job: RunKind; outcome: RunOutcome }
   | { type: "stop-transfers"; quit: boolean }
   | { type: "remove-profile"; name: string }
   | { type: "save-anyway"; draft: ProfileDraft }

@@ -11,7 +11,7 @@ import type { BackupRequest } from "../services/services.ts";
 import { type AppState, withEffect, withStatus } from "./app_state.ts";
 import { openFolderPicker } from "./folder_picker.ts";
 import { type FieldSpec, formCommand, newForm, setValue } from "./form.ts";
-import { startPlan } from "./jobs.ts";
+import { startPlan } from "./runs.ts";
 import { isBusy } from "./transfer.ts";
 import { openTree } from "./tree.ts";
 

@@ -11,7 +11,7 @@ import { type AppState, type TreeTarget, withEffect, withStatus } from "./app_st
 import { showPlan, splitPatterns } from "./backup_screen.ts";
 import { openFolderPicker } from "./folder_picker.ts";
 import { type FieldSpec, formCommand, newForm, setValue } from "./form.ts";
-import { startPlan } from "./jobs.ts";
+import { startPlan } from "./runs.ts";
 import { restoreTreeRows } from "./layout.ts";
 import { isBusy } from "./transfer.ts";
 import { openTree, treeCommand, type TreeLoad, type TreeState } from "./tree.ts";

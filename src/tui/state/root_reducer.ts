@@ -12,7 +12,7 @@ import { configCommand, configResult, configScreenFor, switchProfile } from "./c
 import { folderFailed, folderListed } from "./folder_picker.ts";
 import { newForm } from "./form.ts";
 import { historyCommand } from "./history_screen.ts";
-import { anyBusy, jobAction, TRANSFER_KINDS, transferLabel, transferOf } from "./jobs.ts";
+import { anyBusy, runAction, TRANSFER_KINDS, transferLabel, transferOf } from "./runs.ts";
 import { isBusy } from "./transfer.ts";
 import { scheduleAction } from "./schedule.ts";
 import { effectFailed } from "./effect_failed.ts";
@@ -259,7 +259,7 @@ export function reduce(s: AppState, a: Action): AppState {
     case "none":
       return s;
     default:
-      return scheduleAction(s, a) ?? jobAction(s, a) ?? s;
+      return scheduleAction(s, a) ?? runAction(s, a) ?? s;
   }
 }
 

@@ -1,5 +1,5 @@
 /** The multipart ETag computed locally equals the one the server lists (RGW leaves it empty in
- * its CompleteMultipartUpload answer, so eigen-s3 computes it). */
+ * its CompleteMultipartUpload answer, so eigen-s3 computes it); the part size of a file. */
 
 import {
   CompleteMultipartUploadCommand,
@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { assertEquals } from "../../support/assert.ts";
 import { createTestBucket, randomBytes, rawClient, s3Test } from "../../support/test_env.ts";
-import { multipartEtag } from "../../../src/engine/objects/multipart.ts";
+import { choosePartSize, multipartEtag } from "../../../src/engine/objects/multipart.ts";
 
 Deno.test(
   s3Test("multipartEtag: MD5 of the part MD5s, '-', the part count, as S3 lists it"),
@@ -51,3 +51,13 @@ Deno.test(
     }
   },
 );
+
+Deno.test("part sizes: 8 MiB, growing in whole MiB so 5 TiB fits in 10,000 parts", () => {
+  const MiB = 1024 * 1024;
+  assertEquals(choosePartSize(20 * MiB), 8 * MiB);
+  assertEquals(choosePartSize(100 * 1024 * MiB), 11 * MiB);
+  const huge = 5 * 1024 * 1024 * MiB; // 5 TiB, S3's object limit
+  const part = choosePartSize(huge);
+  assertEquals(Math.ceil(huge / part) <= 10_000, true);
+  assertEquals(part % MiB, 0);
+});

@@ -1,11 +1,7 @@
 import { assertEquals, assertIncludes, assertThrows } from "../../support/assert.ts";
 import { EngineError } from "../../../src/engine/core/errors.ts";
 import { checkDraft } from "../../../src/engine/profiles/profile_fields.ts";
-import {
-  engineDraft,
-  folderEntries,
-  FORM_WORDING,
-} from "../../../src/tui/services/profile_draft.ts";
+import { engineDraft, FORM_WORDING } from "../../../src/tui/services/profile_draft.ts";
 
 const draft = {
   name: "home",
@@ -50,30 +46,4 @@ Deno.test("profile draft: normalised like configure; errors name the form's fiel
     assertEquals(f, field, JSON.stringify(over));
     assertIncludes(m, message);
   }
-});
-
-Deno.test("folder entries: prefixes and objects in key order, keys under the path prefix", () => {
-  const rows = folderEntries(
-    {
-      prefixes: ["backups/Photos/2025/", "backups/Photos/2024/"],
-      objects: [
-        { key: "backups/Photos/", size: 0, etag: "", storageClass: "STANDARD" },
-        {
-          key: "backups/Photos/a.jpg",
-          size: 5,
-          etag: "e",
-          storageClass: "GLACIER",
-          lastModified: new Date(0),
-        },
-      ],
-    },
-    "Photos/",
-    "backups/",
-    "backups/Photos/",
-  );
-  assertEquals(rows.map((r) => [r.key, r.name, r.isFolder, r.storageClass]), [
-    ["Photos/2024/", "2024/", true, null],
-    ["Photos/2025/", "2025/", true, null],
-    ["Photos/a.jpg", "a.jpg", false, "GLACIER"],
-  ]);
 });

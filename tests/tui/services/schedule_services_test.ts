@@ -25,7 +25,8 @@ import { loadConfig, saveConfig } from "../../../src/engine/config/config.ts";
 import type { EngineEvent } from "../../../src/engine/core/events.ts";
 import { createSecretStore } from "../../../src/secrets/mod.ts";
 import { ScheduleServices } from "../../../src/tui/services/schedule_services.ts";
-import { fieldOfMessage, type JobDraft } from "../../../src/tui/services/schedule_types.ts";
+import { type JobDraft, jobFormError } from "../../../src/tui/services/schedule_types.ts";
+import { EngineError } from "../../../src/engine/core/errors.ts";
 import { oneProfile } from "../support/fake_services.ts";
 import { startS3Proxy } from "../../support/s3_proxy.ts";
 
@@ -128,7 +129,7 @@ Deno.test("schedule services: errors name their field; edits keep hidden setting
   }
 });
 
-Deno.test("schedule services: the cron preview; messages split at the field they name", async () => {
+Deno.test("schedule services: the cron preview; errors point at the field they carry", async () => {
   const box = await sandbox();
   const { ctx, jobs } = services(box.env);
   try {
@@ -142,17 +143,25 @@ Deno.test("schedule services: the cron preview; messages split at the field they
     assertEquals(bad.ok ? "" : bad.field, "cron");
     const tz = await jobs.cronPreview("@daily", "Nowhere", 3);
     assertEquals(tz.ok ? "" : tz.field, "timezone");
-    assertEquals(fieldOfMessage("cron: 'x' has 1 field"), {
+    // the message under the field does not repeat the field's name
+    assertOk(!bad.ok && bad.message.startsWith("'61 * * * *' is not a valid"), JSON.stringify(bad));
+    const err = (message: string, field?: string) =>
+      new EngineError("UsageError", message, field === undefined ? {} : { field });
+    assertEquals(jobFormError(err("cron: 'x' has 1 field", "cron")), {
       field: "cron",
       message: "'x' has 1 field",
     });
-    assertEquals(fieldOfMessage("notify.webhook: bad"), {
+    assertEquals(jobFormError(err("a job called 'x' already exists", "name")), {
+      field: "name",
+      message: "a job called 'x' already exists",
+    });
+    assertEquals(jobFormError(err("notify.webhook: bad", "notify.webhook")), {
       field: null,
       message: "notify.webhook: bad",
     });
-    assertEquals(fieldOfMessage("Job 'x' would use profile"), {
+    assertEquals(jobFormError(err("cron: looks like a field, is not one")), {
       field: null,
-      message: "Job 'x' would use profile",
+      message: "cron: looks like a field, is not one",
     });
   } finally {
     ctx.close();

@@ -12,8 +12,8 @@ import { validateJob, validateJobName } from "../../../src/engine/schedule/jobs.
 import { parseCron, validateTimezone } from "../../../src/engine/schedule/cron_schedule.ts";
 import {
   type CronPreview,
-  fieldOfMessage,
   type JobDraft,
+  jobFormError,
   type JobLast,
   type JobRow,
   type SaveJobResult,
@@ -80,7 +80,7 @@ export class FakeJobs {
       const runs = parseCron(cron, tz, REF("cron")).nextRuns(count, this.now);
       return { ok: true, runs: runs.map((d) => d.toISOString()), timezone: tz };
     } catch (e) {
-      const f = fieldOfMessage((e as Error).message);
+      const f = jobFormError(e as EngineError);
       return { ok: false, field: f.field === "timezone" ? "timezone" : "cron", message: f.message };
     }
   }
@@ -106,10 +106,12 @@ export class FakeJobs {
         max_delete: d.max_delete || undefined,
       }, REF);
       if (!this.folders.has(d.folder)) {
-        throw new EngineError("UsageError", `folder: '${d.folder}' does not exist.`);
+        throw new EngineError("UsageError", `folder: '${d.folder}' does not exist.`, {
+          field: "folder",
+        });
       }
     } catch (e) {
-      return { saved: false, ...fieldOfMessage((e as Error).message) };
+      return { saved: false, ...jobFormError(e as EngineError) };
     }
     if (editing !== null) this.drafts.delete(editing);
     this.drafts.set(d.name, structuredClone(d));

@@ -1,13 +1,14 @@
 /**
- * Backup and restore runs, shared by both managers: plan, confirm when something will be
- * deleted, run, events, stop, outcome. A scheduled job run now from Settings ("job") shares
- * the run, events, stop and outcome (it has no plan step).
+ * The runs the TUI drives ({@link RunKind}): backup and restore, shared by both managers
+ * (plan, confirm when something will be deleted, run, events, stop, outcome), and a scheduled
+ * job run now from Settings ("scheduled"), which shares the run, events, stop and outcome (it
+ * has no plan step).
  *
  * @module
  */
 
 import type { BackupRequest, RestoreRequest } from "../services/services.ts";
-import { type Action, type AppState, type JobKind, withEffect, withStatus } from "./app_state.ts";
+import { type Action, type AppState, type RunKind, withEffect, withStatus } from "./app_state.ts";
 import {
   applyEvents,
   failed,
@@ -21,7 +22,7 @@ import {
 } from "./transfer.ts";
 
 /** The transfer state of `job`. */
-export function transferOf(s: AppState, job: JobKind): TransferState {
+export function transferOf(s: AppState, job: RunKind): TransferState {
   return job === "backup"
     ? s.backup.transfer
     : job === "restore"
@@ -30,16 +31,16 @@ export function transferOf(s: AppState, job: JobKind): TransferState {
 }
 
 /** The transfer kinds, in the order the status line and Ctrl+C look at them. */
-export const TRANSFER_KINDS: readonly JobKind[] = ["backup", "restore", "job"];
+export const TRANSFER_KINDS: readonly RunKind[] = ["backup", "restore", "scheduled"];
 
 /** How a transfer is named in messages: "backup", "restore", "job 'nightly'". */
-export function transferLabel(s: AppState, job: JobKind): string {
-  return job === "job" ? `job '${s.schedule.running ?? "?"}'` : job;
+export function transferLabel(s: AppState, job: RunKind): string {
+  return job === "scheduled" ? `job '${s.schedule.running ?? "?"}'` : job;
 }
 
 /** Replaces the transfer state of `job`. */
-export function setTransfer(s: AppState, job: JobKind, t: TransferState): AppState {
-  if (job === "job") return { ...s, schedule: { ...s.schedule, transfer: t } };
+export function setTransfer(s: AppState, job: RunKind, t: TransferState): AppState {
+  if (job === "scheduled") return { ...s, schedule: { ...s.schedule, transfer: t } };
   return job === "backup"
     ? { ...s, backup: { ...s.backup, transfer: t } }
     : { ...s, restore: { ...s.restore, transfer: t } };
@@ -53,7 +54,7 @@ export function anyBusy(s: AppState): boolean {
 /** Starts planning `request`. */
 export function startPlan(
   s: AppState,
-  job: JobKind,
+  job: RunKind,
   request: BackupRequest | RestoreRequest,
 ): AppState {
   const planId = s.nextId;
@@ -68,12 +69,12 @@ export function startPlan(
   );
 }
 
-function word(job: JobKind): string {
+function word(job: RunKind): string {
   return job === "backup" ? "upload" : "download";
 }
 
-/** Handles job actions; returns null for other actions. */
-export function jobAction(s: AppState, a: Action): AppState | null {
+/** Handles the actions of runs; returns null for other actions. */
+export function runAction(s: AppState, a: Action): AppState | null {
   switch (a.type) {
     case "plan-ready": {
       const t = transferOf(s, a.job);
@@ -147,7 +148,7 @@ export function jobAction(s: AppState, a: Action): AppState | null {
       const what = transferLabel(s, a.job);
       let next = setTransfer(s, a.job, finished(transferOf(s, a.job), o));
       // a job run changes the job's last result
-      if (a.job === "job") {
+      if (a.job === "scheduled") {
         next = withEffect(
           { ...next, schedule: { ...next.schedule, select: s.schedule.running } },
           { kind: "load-jobs" },
@@ -179,7 +180,7 @@ export function jobAction(s: AppState, a: Action): AppState | null {
       for (const job of TRANSFER_KINDS) {
         const t = transferOf(next, job);
         // a job run has no plan step: "planning" only means its start has not arrived yet
-        if (t.phase === "running" || (job === "job" && t.phase === "planning")) {
+        if (t.phase === "running" || (job === "scheduled" && t.phase === "planning")) {
           next = withEffect(setTransfer(next, job, { ...t, phase: "stopping" }), {
             kind: "abort",
             job,
