@@ -91,7 +91,9 @@ Deno.test("key cache: a wrong passphrase in the environment is still refused", a
   await withDir(async (dir) => {
     const cache = new MapCache();
     await backend(dir, cache, { EIGEN_S3_PASSPHRASE: "right" }).set("default", "s3cret");
-    const err = await storeError(backend(dir, cache, { EIGEN_S3_PASSPHRASE: "wrong" }).get("default"));
+    const err = await storeError(
+      backend(dir, cache, { EIGEN_S3_PASSPHRASE: "wrong" }).get("default"),
+    );
     assert.match(String(err.reason), /wrong passphrase/);
   });
 });
