@@ -98,6 +98,15 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
   program.command("get").description("download one object (resumable, verified, mtime restored)")
     .argument("<key>").argument("[local_path]", "destination file or folder (default: ./<name>)")
     .option("--version-id <id>", "a specific version")
+    .option("--request-thaw", "if the object is in GLACIER/DEEP_ARCHIVE, request a thaw")
+    .option("--days <n>", "with --request-thaw: days the thawed copy stays readable (default 7)")
+    .addOption(
+      new Option("--tier <tier>", "thaw retrieval tier (default Standard)").choices([
+        "Standard",
+        "Bulk",
+        "Expedited",
+      ]),
+    )
     .action(act(lazy("./commands/get.ts")));
   program.command("rm").description("delete objects").argument("<keys...>")
     .action(act(lazy("./commands/rm.ts")));

@@ -11,6 +11,9 @@ import { getObject, resolveGetDestination } from "../../engine/objects/get_objec
 import { sqliteDownloadRecords } from "../../engine/state/download_records.ts";
 import { newOperationId, progressPayload } from "../../engine/core/events.ts";
 import { connect, s3Url } from "./common.ts";
+import { EngineError } from "../../engine/core/errors.ts";
+import { validateInt } from "../../engine/core/validate.ts";
+import { DEFAULT_THAW_DAYS, parseTier, type ThawTier } from "../../engine/s3/cold_storage.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
 
 /** The seed's S3DownloadResult, plus where it went. */
@@ -21,6 +24,25 @@ export interface S3DownloadResult {
   key: string;
   path: string;
   md5_verified: boolean;
+}
+
+/** `--request-thaw [--days N] [--tier T]` as the engine's thaw request, or undefined. */
+function thawOptions(opts: Record<string, unknown>): { days: number; tier: ThawTier } | undefined {
+  const usage = (field: string) => ({ field, code: "UsageError" as const });
+  if (!opts.requestThaw) {
+    for (const flag of ["days", "tier"] as const) {
+      if (opts[flag] !== undefined) {
+        throw new EngineError("UsageError", `--${flag} only applies with --request-thaw.`);
+      }
+    }
+    return undefined;
+  }
+  return {
+    days: opts.days === undefined
+      ? DEFAULT_THAW_DAYS
+      : validateInt(opts.days, usage("--days"), 1, 30_000),
+    tier: opts.tier === undefined ? "Standard" : parseTier(opts.tier),
+  };
 }
 
 /** Runs get. */
@@ -38,6 +60,7 @@ export default async function get(
   const { bucket, pathPrefix, endpoint } = s3.settings;
   const key = existingKey(pathPrefix, userKey);
   const versionId = opts.versionId as string | undefined;
+  const requestThaw = thawOptions(opts);
   const op = newOperationId("get");
   const outcome = await getObject({
     client: s3.client,
@@ -50,6 +73,7 @@ export default async function get(
     dest,
     records: sqliteDownloadRecords(await ctx.state()),
     signal: ctx.signal,
+    ...(requestThaw ? { requestThaw } : {}),
     onProgress: (done, size) => ctx.out.progress(progressPayload(op, userKey, done, size)),
   });
   ctx.out.progress(progressPayload(op, userKey, outcome.bytes, outcome.bytes), true);

@@ -25,6 +25,14 @@ import { toEngineError } from "../s3/sdk_errors.ts";
 import { joinInside, keyToRelPath, lstatOrNull } from "../local/safe_path.ts";
 import { NAME_MAX } from "../local/part_file.ts";
 import type { DownloadRecords } from "../state/download_records.ts";
+import {
+  expectedWait,
+  needsThaw,
+  parseRestoreHeader,
+  requestThaw,
+  THAW_TIERS,
+  type ThawTier,
+} from "../s3/cold_storage.ts";
 import { downloadFile } from "./download.ts";
 
 /** One object to fetch into one local file. */
@@ -47,6 +55,8 @@ export interface GetObjectRequest {
   signal?: AbortSignal;
   /** Bytes received so far (a resumed part counts) and the object's size, after each chunk. */
   onProgress?: (done: number, total: number) => void;
+  /** When the object is in cold storage and not yet readable: ask S3 to thaw it. */
+  requestThaw?: { days: number; tier: ThawTier };
 }
 
 /** What a get did. */
@@ -155,6 +165,7 @@ export async function getObject(req: GetObjectRequest): Promise<GetObjectResult>
     endpoint: req.endpoint,
     bucket: req.bucket,
     key: name,
+    ...(req.versionId ? { versionId: req.versionId } : {}),
     fallback: "DownloadFailed" as const,
   };
   try {
@@ -167,6 +178,10 @@ export async function getObject(req: GetObjectRequest): Promise<GetObjectResult>
       { abortSignal: req.signal },
     );
     const size = head.ContentLength ?? 0;
+    const thaw = parseRestoreHeader(head.Restore).state;
+    if (needsThaw(head.StorageClass) && thaw !== "thawed") {
+      throw await coldError(req, name, head.StorageClass!, thaw);
+    }
     await checkWritable(req.dest);
     let done = 0;
     const outcome = await downloadFile({
@@ -196,4 +211,55 @@ export async function getObject(req: GetObjectRequest): Promise<GetObjectResult>
   } catch (e) {
     throw toEngineError(e, errCtx);
   }
+}
+
+/**
+ * The answer for an object that cannot be read yet: its class, whether a thaw is under way (or
+ * was just requested, with the published wait), and what to do. Exit 3: pending, as a restore
+ * with frozen objects.
+ */
+async function coldError(
+  req: GetObjectRequest,
+  name: string,
+  storageClass: string,
+  state: "frozen" | "thawing",
+): Promise<EngineError> {
+  const cls = storageClass.toUpperCase();
+  const offered = THAW_TIERS.filter((t) => expectedWait(cls, t)).map((t) =>
+    `${t} (${expectedWait(cls, t)!.text})`
+  ).join(", ");
+  if (state === "thawing") {
+    return new EngineError(
+      "ColdStorage",
+      `'${name}' is in ${cls} and a thaw is in progress: run get again when it is done.`,
+    );
+  }
+  if (!req.requestThaw) {
+    return new EngineError(
+      "ColdStorage",
+      `'${name}' is in ${cls} (cold storage) and no thaw was requested: run 'eigen-s3 get --request-thaw ${name}' (tiers: ${offered}), then get it again when the thaw is done.`,
+    );
+  }
+  const { days, tier } = req.requestThaw;
+  const wait = expectedWait(cls, tier);
+  if (!wait) {
+    return new EngineError(
+      "UsageError",
+      `--tier: ${tier} retrieval is not offered for ${cls}: use ${offered}.`,
+      { field: "--tier" },
+    );
+  }
+  const answer = await requestThaw(req.client, {
+    bucket: req.bucket,
+    key: req.key,
+    ...(req.versionId ? { versionId: req.versionId } : {}),
+    days,
+    tier,
+  }, req.signal);
+  return new EngineError(
+    "ColdStorage",
+    answer === "in-progress"
+      ? `'${name}' is in ${cls} and a thaw is already in progress: run get again when it is done.`
+      : `'${name}' is in ${cls}: a ${tier} thaw was requested (${wait.text}; readable for ${days} days once done): run get again then.`,
+  );
 }
