@@ -34,15 +34,18 @@ export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }
 
-/** ISO date -> "2026-11-24 10:31" in local time; null -> "-". */
-export function formatDate(iso: string | null | undefined): string {
+/** ISO date -> "2026-11-24 10:31" (with `seconds`: "2026-11-24 10:31:07") in local time; null -> "-". */
+export function formatDate(
+  iso: string | null | undefined,
+  opts: { seconds?: boolean } = {},
+): string {
   if (!iso) return "-";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${
     p(d.getMinutes())
-  }`;
+  }${opts.seconds ? `:${p(d.getSeconds())}` : ""}`;
 }
 
 /** Left-aligned columns (right-aligned where `right[i]`), two spaces apart. */

@@ -317,6 +317,10 @@ Deno.test(rgwOnly("ls --versions and get --version-id on a versioned bucket"), a
     const human = await t.cli(["ls", "--versions"]);
     assertIncludes(human.stdout, "(deleted)");
     assertIncludes(human.stdout, v1);
+    // Versions written within one minute are told apart: times carry seconds.
+    for (const line of human.stdout.split("\n").filter((l) => l.includes("doc.txt"))) {
+      assertOk(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /.test(line), line);
+    }
 
     const out = join(t.box.home, "old.txt");
     const get = await t.cli(["--json", "get", "doc.txt", out, "--version-id", v1]);

@@ -91,7 +91,8 @@ function renderVersions(rows: S3ObjectInfo[]): string {
   return table(
     ["modified", "size", "latest", "version", "key"],
     rows.map((r) => [
-      formatDate(r.last_modified),
+      // Seconds: versions of one key written in the same minute must be told apart.
+      formatDate(r.last_modified, { seconds: true }),
       r.is_delete_marker ? "(deleted)" : formatBytes(r.size),
       r.is_latest ? "*" : "",
       r.version_id ?? "",
