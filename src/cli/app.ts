@@ -94,6 +94,8 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .option("--meta <key=value>", "user metadata (repeatable)", collect, [])
     .option("--storage-class <class>", "e.g. STANDARD_IA, GLACIER, DEEP_ARCHIVE")
     .option("--content-type <type>", "override the type guessed from the extension")
+    .addOption(new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]))
+    .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms (implies it)")
     .action(act(lazy("./commands/put.ts")));
   program.command("get").description("download one object (resumable, verified, mtime restored)")
     .argument("<key>").argument("[local_path]", "destination file or folder (default: ./<name>)")

@@ -182,3 +182,19 @@ Deno.test(
     }
   },
 );
+
+Deno.test(awsTest("put --sse aws:kms and --sse AES256 store encrypted objects"), async () => {
+  const t = await awsSetup();
+  try {
+    await Deno.writeTextFile(join(t.dir, "s.txt"), "secret-ish");
+    const kms = await t.run("put", join(t.dir, "s.txt"), "kms.txt", "--sse", "aws:kms");
+    assertEquals(kms.code, 0, kms.stderr);
+    const aes = await t.run("put", join(t.dir, "s.txt"), "aes.txt", "--sse", "AES256");
+    assertEquals(aes.code, 0, aes.stderr);
+    const h1 = await t.client.send(new HeadObjectCommand({ Bucket: t.bucket, Key: "kms.txt" }));
+    const h2 = await t.client.send(new HeadObjectCommand({ Bucket: t.bucket, Key: "aes.txt" }));
+    assertEquals([h1.ServerSideEncryption, h2.ServerSideEncryption], ["aws:kms", "AES256"]);
+  } finally {
+    await t.done();
+  }
+});

@@ -9,7 +9,7 @@
 import { assertEquals, assertIncludes } from "../support/assert.ts";
 import { runCli, sandbox, tempDir } from "../support/test_env.ts";
 import { lifecycleChanges } from "../../src/cli/commands/lifecycle_set.ts";
-import { EngineError } from "../../src/engine/core/errors.ts";
+import type { EngineError } from "../../src/engine/core/errors.ts";
 
 const DEAD = ["--endpoint", "http://127.0.0.1:9", "--bucket", "bucket-x"];
 
@@ -68,4 +68,25 @@ Deno.test("lifecycle set: class FOO is refused, 0 days is allowed where S3 allow
     std = e;
   }
   assertEquals((std as EngineError).exitCode, 2);
+});
+
+Deno.test("put: a bad storage class or a KMS key with AES256 is exit 2 before any request", async () => {
+  const box = await sandbox({ AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" });
+  const dir = await tempDir();
+  try {
+    const f = `${dir.path}/f.txt`;
+    await Deno.writeTextFile(f, "x");
+    const cls = await runCli([...DEAD, "put", f, "--storage-class", "FOO"], box.env);
+    assertEquals(cls.code, 2, cls.stderr);
+    assertIncludes(cls.stderr, "'FOO' is not a storage class here");
+    const kms = await runCli(
+      [...DEAD, "put", f, "--sse", "AES256", "--sse-kms-key-id", "k"],
+      box.env,
+    );
+    assertEquals(kms.code, 2, kms.stderr);
+    assertIncludes(kms.stderr, "--sse-kms-key-id: needs --sse aws:kms, not AES256.");
+  } finally {
+    await dir.cleanup();
+    await box.cleanup();
+  }
 });

@@ -13,12 +13,16 @@
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
-import { parseRate, validateInt, validateStorageClass } from "../../engine/core/validate.ts";
+import {
+  parseRate,
+  validateInt,
+  validateSse,
+  validateStorageClass,
+} from "../../engine/core/validate.ts";
 import { defaultS3Prefix, runBackup } from "../../engine/backup/backup.ts";
 import { type MaxDelete, parseMaxDelete } from "../../engine/backup/backup_guards.ts";
 import { reportExitCode, type SyncReport } from "../../engine/backup/backup_report.ts";
 import { openBackupState } from "../../engine/backup/backup_state.ts";
-import type { SseMode } from "../../engine/objects/upload.ts";
 import { connect, s3Url } from "./common.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
 
@@ -33,21 +37,6 @@ export function validateS3Prefix(value: string): string {
     );
   }
   return value;
-}
-
-function sseOptions(opts: Record<string, unknown>): { sse?: SseMode; sseKmsKeyId?: string } {
-  const keyId = opts.sseKmsKeyId as string | undefined;
-  let sse = opts.sse as SseMode | undefined;
-  if (keyId !== undefined) {
-    if (sse === "AES256") {
-      throw new EngineError("UsageError", "--sse-kms-key-id needs --sse aws:kms, not AES256.");
-    }
-    sse = "aws:kms";
-  }
-  const out: { sse?: SseMode; sseKmsKeyId?: string } = {};
-  if (sse) out.sse = sse;
-  if (keyId) out.sseKmsKeyId = keyId;
-  return out;
 }
 
 function humanSummary(report: SyncReport, folder: string, url: string, verbose: boolean): string {
@@ -138,7 +127,10 @@ export default async function backup(
         includeHidden: opts.includeHidden === true,
         concurrency,
         bwlimit,
-        upload: { ...(storageClass ? { storageClass } : {}), ...sseOptions(opts) },
+        upload: {
+          ...(storageClass ? { storageClass } : {}),
+          ...validateSse(opts.sse, opts.sseKmsKeyId),
+        },
       },
       state,
       events: (e) => ctx.out.event(e),

@@ -34,6 +34,8 @@ export default async function put(
     meta: (opts.meta as string[] | undefined) ?? [],
     ...(opts.contentType !== undefined ? { contentType: String(opts.contentType) } : {}),
     ...(opts.storageClass ? { storageClass: opts.storageClass as string } : {}),
+    ...(opts.sse !== undefined ? { sse: String(opts.sse) } : {}),
+    ...(opts.sseKmsKeyId !== undefined ? { sseKmsKeyId: String(opts.sseKmsKeyId) } : {}),
   });
   const s3 = await connect(ctx);
   const { bucket, pathPrefix, endpoint } = s3.settings;

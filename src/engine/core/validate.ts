@@ -190,5 +190,44 @@ export function validateStorageClass(
   return upper;
 }
 
+/** Server-side encryption choices (`--sse`). */
+export type SseMode = "AES256" | "aws:kms";
+
 /** Server-side encryption modes. */
-export const SSE_MODES: readonly string[] = ["AES256", "aws:kms"];
+export const SSE_MODES: readonly SseMode[] = ["AES256", "aws:kms"];
+
+/**
+ * `--sse MODE` and `--sse-kms-key-id ID` together: a KMS key implies aws:kms, and contradicts
+ * AES256. Returns only what was given.
+ *
+ * @example
+ * ```ts
+ * validateSse(undefined, "arn:aws:kms:..."); // { sse: "aws:kms", sseKmsKeyId: "arn:aws:kms:..." }
+ * ```
+ */
+export function validateSse(
+  sse: unknown,
+  kmsKeyId: unknown,
+): { sse?: SseMode; sseKmsKeyId?: string } {
+  const out: { sse?: SseMode; sseKmsKeyId?: string } = {};
+  if (sse !== undefined) {
+    const mode = SSE_MODES.find((m) => m.toLowerCase() === String(sse).toLowerCase());
+    if (!mode) {
+      fail(
+        { field: "--sse", code: "UsageError" },
+        `'${String(sse)}' is not an encryption mode: use ${SSE_MODES.join(" or ")}.`,
+      );
+    }
+    out.sse = mode;
+  }
+  if (kmsKeyId !== undefined) {
+    if (out.sse === "AES256") {
+      fail({ field: "--sse-kms-key-id", code: "UsageError" }, "needs --sse aws:kms, not AES256.");
+    }
+    const id = String(kmsKeyId).trim();
+    if (id === "") fail({ field: "--sse-kms-key-id", code: "UsageError" }, "is empty.");
+    out.sse = "aws:kms";
+    out.sseKmsKeyId = id;
+  }
+  return out;
+}

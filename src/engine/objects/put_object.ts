@@ -12,6 +12,7 @@
 import { basename } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { EngineError } from "../core/errors.ts";
+import { type SseMode, validateSse, validateStorageClass } from "../core/validate.ts";
 import { fullKey } from "../core/keys.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import { contentTypeFor } from "../s3/content_type.ts";
@@ -98,6 +99,9 @@ export interface PutArguments {
   meta?: readonly string[];
   contentType?: string;
   storageClass?: string;
+  /** `--sse`, `--sse-kms-key-id`. */
+  sse?: string;
+  sseKmsKeyId?: string;
 }
 
 /** A put whose file, key and metadata were checked. */
@@ -110,11 +114,17 @@ export interface CheckedPut {
   metadata: Record<string, string>;
   contentType: string;
   storageClass?: string;
+  sse?: SseMode;
+  sseKmsKeyId?: string;
 }
 
 /** Checks a put's arguments (no connection needed); throws a UsageError when one is wrong. */
 export async function checkPut(args: PutArguments): Promise<CheckedPut> {
   const metadata = parseMeta(args.meta ?? []);
+  const storageClass = args.storageClass === undefined
+    ? undefined
+    : validateStorageClass(args.storageClass, { field: "--storage-class", code: "UsageError" });
+  const sse = validateSse(args.sse, args.sseKmsKeyId);
   const st = await statUploadSource(args.localPath);
   let key = args.key === undefined ? basename(args.localPath) : args.key;
   if (key.endsWith("/")) key += basename(args.localPath);
@@ -129,7 +139,8 @@ export async function checkPut(args: PutArguments): Promise<CheckedPut> {
     metadata,
     contentType: args.contentType ?? contentTypeFor(args.localPath),
   };
-  if (args.storageClass) put.storageClass = args.storageClass;
+  if (storageClass) put.storageClass = storageClass;
+  Object.assign(put, sse);
   return put;
 }
 
@@ -176,6 +187,8 @@ export async function putObject(to: PutTarget, put: CheckedPut): Promise<PutObje
       contentType: put.contentType,
       metadata: put.metadata,
       ...(put.storageClass ? { storageClass: put.storageClass } : {}),
+      ...(put.sse ? { sse: put.sse } : {}),
+      ...(put.sseKmsKeyId ? { sseKmsKeyId: put.sseKmsKeyId } : {}),
       ...(to.records ? { records: to.records } : {}),
       ...(to.signal ? { signal: to.signal } : {}),
       onBytes: (n) => {

@@ -16,8 +16,8 @@ import type { Semaphore } from "../../lib/semaphore.ts";
 /** Default size above which uploads are multipart (and minimum part size). */
 export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
 
-/** Server-side encryption choices (`--sse`). */
-export type SseMode = "AES256" | "aws:kms";
+export type { SseMode } from "../core/validate.ts";
+import type { SseMode } from "../core/validate.ts";
 
 /** Options shared by every object an operation uploads. */
 export interface UploadSettings {
