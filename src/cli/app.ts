@@ -220,6 +220,12 @@ missing or unverifiable files were found (listed); 130 interrupted.`),
     .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
     .option("--bwlimit <rate>", "bandwidth limit, e.g. 10M")
     .option("--webhook <url>", "POST the run's JSON report here when it finishes")
+    .option("--webhook-file <file>", "read the webhook URL from FILE ('-': stdin), not argv")
+    .option("--webhook-token-env <name>", "send a bearer token read from $NAME at each run")
+    .option(
+      "--webhook-token-file <file>",
+      "send a bearer token read from FILE (mode 600) at each run",
+    )
     .option("--desktop", "show a desktop notification when it finishes")
     .addOption(
       new Option("--notify-on <when>", "notify always (default) or on failure only").choices([

@@ -87,6 +87,68 @@ Deno.test(
 );
 
 Deno.test(
+  rgwOnly("schedule: the webhook URL from a file and its bearer token from the environment"),
+  async () => {
+    const t = await setup("sched-token");
+    const seen: Array<{ path: string; auth: string | null }> = [];
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      async (req) => {
+        await req.body?.cancel();
+        seen.push({ path: new URL(req.url).pathname, auth: req.headers.get("authorization") });
+        return new Response("ok");
+      },
+    );
+    try {
+      const folder = join(t.sb.home, "Docs");
+      await fillFolder(folder, 1, 100);
+      const hook = `http://127.0.0.1:${server.addr.port}/hooks/PATHTOKEN9`;
+      // The URL comes on stdin: no token in argv, where `ps` would show it.
+      const add = await runCli(
+        [
+          "schedule",
+          "add",
+          "docs",
+          "--folder",
+          folder,
+          "--cron",
+          "@daily",
+          "--webhook-file",
+          "-",
+          "--webhook-token-env",
+          "DOCS_HOOK_TOKEN",
+        ],
+        t.sb.env,
+        `# the webhook of the docs job\n${hook}\n`,
+      );
+      assertEquals(add.code, 0, add.stderr);
+      assertExcludes(add.stdout + add.stderr, "PATHTOKEN9");
+      const config = await Deno.readTextFile(
+        join(t.sb.env.XDG_CONFIG_HOME!, "eigen", "s3-config.json"),
+      );
+      assertIncludes(config, "DOCS_HOOK_TOKEN");
+      assertExcludes(config, "bearer-secret-1");
+      // Without the variable the run succeeds and says why the webhook was not sent.
+      const missing = await runCli(["schedule", "run", "docs"], t.sb.env);
+      assertEquals(missing.code, 0, missing.stderr);
+      assertIncludes(missing.stdout, "webhook token: DOCS_HOOK_TOKEN is not set");
+      assertEquals(seen.length, 0);
+      const r = await runCli(["schedule", "run", "docs"], {
+        ...t.sb.env,
+        DOCS_HOOK_TOKEN: "bearer-secret-1",
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertIncludes(r.stdout, "webhook notification: sent (HTTP 200, attempt 1)");
+      assertEquals(seen, [{ path: "/hooks/PATHTOKEN9", auth: "Bearer bearer-secret-1" }]);
+      assertExcludes(r.stdout + r.stderr, "bearer-secret-1");
+    } finally {
+      await server.shutdown();
+      await t.cleanup();
+    }
+  },
+);
+
+Deno.test(
   rgwOnly("schedule run: the webhook gets the JSON report, retried after a 500"),
   async () => {
     const t = await setup("sched-hook");

@@ -10,12 +10,39 @@
 
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
+import { EngineError } from "../../engine/core/errors.ts";
 import { addJob } from "../../engine/schedule/job_service.ts";
 import { flagJobRef, jobProfile } from "../../engine/schedule/jobs.ts";
 import { sqliteSlots } from "../../engine/state/job_slots.ts";
 import { parseCron, systemTimezone } from "../../engine/schedule/cron_schedule.ts";
 import { formatDate } from "../../lib/format.ts";
 import { publicJob } from "./schedule_common.ts";
+
+/**
+ * The webhook URL from `--webhook URL` or `--webhook-file FILE` (`-`: stdin), so a URL that
+ * holds a token need not appear in argv (where `ps` shows it to every user).
+ */
+async function webhookUrl(opts: Record<string, unknown>): Promise<string | undefined> {
+  if (opts.webhookFile === undefined) return opts.webhook as string | undefined;
+  if (opts.webhook !== undefined) {
+    throw new EngineError("UsageError", "Give --webhook or --webhook-file, not both.");
+  }
+  const file = String(opts.webhookFile);
+  let text: string;
+  try {
+    text = file === "-"
+      ? await new Response(Deno.stdin.readable).text()
+      : await Deno.readTextFile(file);
+  } catch (e) {
+    throw new EngineError(
+      "UsageError",
+      `--webhook-file: cannot read ${file}: ${(e as Error).message}`,
+    );
+  }
+  const url = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
+  if (!url) throw new EngineError("UsageError", `--webhook-file: ${file} holds no URL.`);
+  return url;
+}
 
 /** Runs schedule add. */
 export default async function scheduleAdd(
@@ -42,7 +69,11 @@ export default async function scheduleAdd(
     sse_kms_key_id: opts.sseKmsKeyId,
     bwlimit: opts.bwlimit,
     notify: {
-      webhook: opts.webhook,
+      webhook: await webhookUrl(opts),
+      ...(opts.webhookTokenEnv !== undefined ? { webhook_token_env: opts.webhookTokenEnv } : {}),
+      ...(opts.webhookTokenFile !== undefined
+        ? { webhook_token_file: resolve(String(opts.webhookTokenFile)) }
+        : {}),
       ...(opts.desktop ? { desktop: true } : {}),
       ...(opts.notifyOn ? { on: opts.notifyOn } : {}),
     },

@@ -20,6 +20,14 @@ import { type FieldRef, parseRate, validateInt, validateProfileName } from "../c
 export interface JobNotify {
   /** POST the JSON report here (retried on 5xx and network errors). */
   webhook?: string;
+  /**
+   * A bearer token for the webhook (`Authorization: Bearer …`), read when the run notifies: from
+   * this environment variable, or from this file (mode 0600). Neither argv nor the config file
+   * ever holds it.
+   */
+  webhook_token_env?: string;
+  /** See {@link JobNotify.webhook_token_env}. */
+  webhook_token_file?: string;
   /** A desktop notification (notify-send / osascript) where one exists. */
   desktop?: boolean;
   /** "always" (default) or only on "failure" (partial, failed, interrupted). */
@@ -79,6 +87,8 @@ const FLAG_NAMES: Record<string, string> = {
   sse_kms_key_id: "--sse-kms-key-id",
   bwlimit: "--bwlimit",
   "notify.webhook": "--webhook",
+  "notify.webhook_token_env": "--webhook-token-env",
+  "notify.webhook_token_file": "--webhook-token-file",
   "notify.desktop": "--desktop",
   "notify.on": "--notify-on",
 };
@@ -165,6 +175,23 @@ function validateNotify(raw: unknown, at: JobFieldRef): JobNotify {
   const out: JobNotify = {};
   if (n.webhook !== undefined && n.webhook !== null && n.webhook !== "") {
     out.webhook = validateWebhook(n.webhook, at("notify.webhook"));
+  }
+  if (n.webhook_token_env !== undefined && n.webhook_token_env !== null) {
+    const name = str(n.webhook_token_env, at("notify.webhook_token_env"));
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      fail(at("notify.webhook_token_env"), `'${name}' is not an environment variable name.`);
+    }
+    out.webhook_token_env = name;
+  }
+  if (n.webhook_token_file !== undefined && n.webhook_token_file !== null) {
+    const file = str(n.webhook_token_file, at("notify.webhook_token_file"));
+    if (!file.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(file)) {
+      fail(at("notify.webhook_token_file"), `'${file}' must be an absolute path.`);
+    }
+    out.webhook_token_file = file;
+  }
+  if ((out.webhook_token_env || out.webhook_token_file) && !out.webhook) {
+    fail(at("notify.webhook"), "a webhook token needs a webhook URL.");
   }
   if (n.desktop !== undefined) out.desktop = bool(n.desktop, at("notify.desktop"));
   if (n.on !== undefined) {

@@ -7,7 +7,7 @@
  */
 
 import { hostname } from "node:os";
-import type { Job } from "./jobs.ts";
+import type { Job, JobNotify } from "./jobs.ts";
 import type { JobNotifier, JobRunResult, NotificationOutcome } from "./job_run.ts";
 import { postWebhook, type WebhookOptions } from "./webhook.ts";
 import { desktopNotify, type DesktopNotifyOptions } from "./desktop_notify.ts";
@@ -48,6 +48,48 @@ export interface NotifierOptions {
   desktop: Omit<DesktopNotifyOptions, "urgent">;
   /** Host name in the webhook body (default: this machine's). */
   host?: string;
+  /** Environment reader for `webhook_token_env` (default: the process environment). */
+  env?: (name: string) => string | undefined;
+}
+
+/**
+ * The webhook's bearer token, read now: from the environment variable or the file the job
+ * names (a file others can read is refused, as the secrets file is). Undefined when the job
+ * has none; an Error saying what is missing otherwise.
+ */
+export async function webhookToken(
+  notify: JobNotify,
+  env: (name: string) => string | undefined,
+): Promise<string | undefined> {
+  if (notify.webhook_token_env) {
+    const v = env(notify.webhook_token_env)?.trim();
+    if (!v) {
+      throw new Error(
+        `webhook token: ${notify.webhook_token_env} is not set in the environment of this run`,
+      );
+    }
+    return v;
+  }
+  if (notify.webhook_token_file) {
+    const file = notify.webhook_token_file;
+    let st: Deno.FileInfo;
+    try {
+      st = await Deno.stat(file);
+    } catch {
+      throw new Error(`webhook token: cannot read ${file}`);
+    }
+    if (Deno.build.os !== "windows" && st.mode !== null && (st.mode & 0o077) !== 0) {
+      throw new Error(
+        `webhook token: ${file} is readable by others (mode ${
+          (st.mode & 0o777).toString(8)
+        }): chmod 600 ${file}`,
+      );
+    }
+    const v = (await Deno.readTextFile(file)).split(/\r?\n/)[0]!.trim();
+    if (!v) throw new Error(`webhook token: ${file} is empty`);
+    return v;
+  }
+  return undefined;
 }
 
 /** The notifier the CLI and the daemon use. */
@@ -55,8 +97,16 @@ export function createNotifier(options: NotifierOptions): JobNotifier {
   return async (result: JobRunResult, job: Job, signal?: AbortSignal) => {
     const out: NotificationOutcome[] = [];
     if (job.notify.webhook) {
+      let token: string | undefined;
+      try {
+        token = await webhookToken(job.notify, options.env ?? ((n) => Deno.env.get(n)));
+      } catch (e) {
+        out.push({ channel: "webhook", ok: false, detail: (e as Error).message });
+        return out;
+      }
       const w = await postWebhook(job.notify.webhook, webhookBody(result, options.host), {
         ...options.webhook,
+        ...(token ? { token } : {}),
         ...(signal ? { signal } : {}),
       });
       out.push({

@@ -28,6 +28,8 @@ export interface WebhookOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called before each retry with the reason and the delay. */
   onRetry?: (attempt: number, reason: string, delayMs: number) => void;
+  /** Sent as `Authorization: Bearer <token>` (never shown in any message). */
+  token?: string;
 }
 
 /** How a delivery ended. */
@@ -76,7 +78,13 @@ export async function postWebhook(
     try {
       const res = await doFetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "eigen-s3" },
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "eigen-s3",
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        // A redirect would carry the token to another host: with a token, a 3xx is an answer.
+        ...(options.token ? { redirect: "manual" as const } : {}),
         body: payload,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });

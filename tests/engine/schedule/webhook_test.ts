@@ -1,6 +1,6 @@
 import { postWebhook, redactUrlsIn } from "../../../src/engine/schedule/webhook.ts";
 import { redactUrl } from "../../../src/engine/schedule/jobs.ts";
-import { createNotifier, webhookBody } from "../../../src/engine/schedule/notify.ts";
+import { createNotifier, webhookBody, webhookToken } from "../../../src/engine/schedule/notify.ts";
 import type { JobRunResult } from "../../../src/engine/schedule/job_run.ts";
 import { configJobRef, validateJob } from "../../../src/engine/schedule/jobs.ts";
 import { emptyReport } from "../../../src/engine/backup/backup_report.ts";
@@ -164,4 +164,37 @@ Deno.test("notifier: the webhook gets the run result as JSON, nothing secret", a
   } finally {
     await r.server.shutdown();
   }
+});
+
+Deno.test("webhook token: from the environment or a 0600 file, sent as a bearer header", async () => {
+  const notify = { webhook: "https://hooks.example/x", webhook_token_env: "T" };
+  assertEquals(await webhookToken(notify, (n) => (n === "T" ? " tok \n" : undefined)), "tok");
+  let missing = "";
+  await webhookToken(notify, () => undefined).catch((e) => (missing = e.message));
+  assertEquals(missing, "webhook token: T is not set in the environment of this run");
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/token`;
+    await Deno.writeTextFile(file, "file-token\n", { mode: 0o600 });
+    await Deno.chmod(file, 0o600);
+    const fromFile = { webhook: "https://hooks.example/x", webhook_token_file: file };
+    assertEquals(await webhookToken(fromFile, () => undefined), "file-token");
+    await Deno.chmod(file, 0o644);
+    let open = "";
+    await webhookToken(fromFile, () => undefined).catch((e) => (open = e.message));
+    assertEquals(
+      open,
+      `webhook token: ${file} is readable by others (mode 644): chmod 600 ${file}`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const headers: Array<string | null> = [];
+  const fakeFetch = ((_url: string, init: RequestInit) => {
+    headers.push(new Headers(init.headers).get("authorization"));
+    return Promise.resolve(new Response("ok"));
+  }) as typeof fetch;
+  await postWebhook("https://hooks.example/x", {}, { fetch: fakeFetch, token: "abc" });
+  await postWebhook("https://hooks.example/x", {}, { fetch: fakeFetch });
+  assertEquals(headers, ["Bearer abc", null]);
 });
