@@ -1,8 +1,9 @@
 /**
  * Verify, like `rclone check`: compares a local folder with the objects under its backup prefix
  * and lists what differs and what is missing on either side. The local side is backup's own
- * walk (same hidden-file, exclude, symlink rules), merged in key order with the listing, so
- * memory stays bounded; content is checked by verify_check.ts in a bounded pool.
+ * walk (same hidden-file, exclude, symlink rules), merged in key order with the listing by the
+ * march (local/march.ts), so memory stays bounded; content is checked by verify_check.ts in a
+ * bounded pool.
  *
  * Exit codes (`exitCode`): 0 only when every file matches and nothing is missing on either
  * side; 3 when the run finished and found differences, missing files, files it could not
@@ -24,8 +25,9 @@ import {
 import { excludeMatcher } from "../local/exclude.ts";
 import { compareKeys } from "../core/keys.ts";
 import { iterateObjects, type RemoteObject } from "../s3/listing.ts";
-import { type LocalFile, walkFolder } from "../local/walk.ts";
+import { type LocalError, type LocalFile, walkFolder } from "../local/walk.ts";
 import { remoteFilter } from "../local/key_filter.ts";
+import { march } from "../local/march.ts";
 import { Semaphore } from "../../lib/semaphore.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import type { History, RunStatus } from "../state/history.ts";
@@ -109,6 +111,29 @@ async function* remoteFiles(
       continue;
     }
     yield { ...o, rel };
+  }
+}
+
+/**
+ * The regular files of backup's walk of `root`; an unreadable entry is passed to `unreadable`
+ * as the walk passes it (an unreadable root fails the run).
+ */
+async function* localFiles(
+  root: string,
+  opts: VerifyOptions,
+  unreadable: (entry: LocalError) => void,
+): AsyncGenerator<LocalFile> {
+  const walk = walkFolder(root, {
+    includeHidden: opts.includeHidden ?? false,
+    exclude: excludeMatcher(opts.exclude ?? []),
+    signal: opts.signal,
+  });
+  for await (const entry of walk) {
+    if (entry.kind === "file") yield entry;
+    else if (entry.kind === "error") {
+      if (entry.relPath === "") throw new EngineError("UsageError", `${root}: ${entry.message}`);
+      unreadable(entry);
+    }
   }
 }
 
@@ -210,54 +235,38 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
 
   try {
     const root = await checkRoot(opts.localFolder);
-    const walk = walkFolder(root, {
-      includeHidden: opts.includeHidden ?? false,
-      exclude: excludeMatcher(opts.exclude ?? []),
-      signal: opts.signal,
-    });
     const unreadable: string[] = [];
-    const nextLocal = async (): Promise<LocalFile | undefined> => {
-      for (;;) {
-        const { value, done } = await walk.next();
-        if (done) return undefined;
-        if (value.kind === "file") return value;
-        if (value.kind === "error") {
-          if (value.relPath === "") {
-            throw new EngineError("UsageError", `${root}: ${value.message}`);
-          }
-          if (value.isDir) unreadable.push(value.relPath + "/");
-          report.errors.push({
-            path: value.relPath,
-            key: keyOf(value.relPath),
-            reason: value.message,
-            code: "AccessDenied",
-          });
-        }
-      }
-    };
+    const local = localFiles(root, opts, (value) => {
+      if (value.isDir) unreadable.push(value.relPath + "/");
+      report.errors.push({
+        path: value.relPath,
+        key: keyOf(value.relPath),
+        reason: value.message,
+        code: "AccessDenied",
+      });
+    });
     const remote = remoteFiles(opts, (item) => report.missing_local.push(item));
-    const nextRemote = async () => (await remote.next()).value as RemoteRel | undefined;
-    let l = await nextLocal();
-    let r = await nextRemote();
-    while (l || r) {
+    const pairs = march(local, remote, {
+      localKey: (l) => keyOf(l.relPath),
+      remoteKey: (r) => r.key,
+    });
+    for await (const pair of pairs) {
       if (opts.signal?.aborted) break;
-      const c = !l ? 1 : !r ? -1 : compareKeys(l.relPath, r.rel);
-      if (c < 0) {
+      if (pair.kind === "local-only") {
+        const l = pair.local;
         report.missing_remote.push({
-          path: l!.relPath,
-          key: keyOf(l!.relPath),
+          path: l.relPath,
+          key: keyOf(l.relPath),
           reason: "no object in the bucket",
         });
-        l = await nextLocal();
-      } else if (c > 0) {
-        if (!unreadable.some((d) => r!.rel.startsWith(d))) {
-          report.missing_local.push({ path: r!.rel, key: r!.key, reason: "no local file" });
+      } else if (pair.kind === "remote-only") {
+        const r = pair.remote;
+        if (!unreadable.some((d) => r.rel.startsWith(d))) {
+          report.missing_local.push({ path: r.rel, key: r.key, reason: "no local file" });
         }
-        r = await nextRemote();
       } else {
         await slots.acquire(opts.signal);
-        check(l!, r!);
-        [l, r] = [await nextLocal(), await nextRemote()];
+        check(pair.local, pair.remote);
       }
     }
   } catch (e) {
