@@ -186,6 +186,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   const check = (l: LocalFile, r: RemoteRel) => {
     queued += l.size * (opts.download ? 2 : 1);
     const item = { path: l.relPath, key: r.key };
+    const errors = { action: `checking '${l.relPath}'`, bucket: opts.bucket, key: r.key };
     const task = (async () => {
       try {
         const outcome = await checkContent({
@@ -198,6 +199,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
           localSize: l.size,
           download: opts.download ?? false,
           signal: opts.signal,
+          errors,
           onRead: (kind, n) => {
             if (kind === "hashed") report.bytes_hashed += n;
             else report.bytes_downloaded += n;
@@ -212,11 +214,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
         } else report.unverified.push({ ...item, reason: outcome.reason });
       } catch (e) {
         if (isAbortError(e) || opts.signal?.aborted) return;
-        const err = toEngineError(e, {
-          action: `checking '${l.relPath}'`,
-          bucket: opts.bucket,
-          key: r.key,
-        });
+        const err = toEngineError(e, errors);
         report.errors.push({ ...item, reason: err.message, code: err.code });
         sink({
           type: "file-error",
