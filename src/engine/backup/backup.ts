@@ -25,7 +25,7 @@ import { compareKeys, displayKey, folderKeyPrefix } from "../core/keys.ts";
 import { iterateObjects } from "../s3/listing.ts";
 import type { Manifest } from "../state/manifest.ts";
 import { type MultipartRecords, targetId } from "../state/multipart_records.ts";
-import { DEFAULT_RETRY, type RetryPolicy } from "../core/retry.ts";
+import { type RetryPolicy, UPLOAD_RETRY } from "../core/retry.ts";
 import type { ResolvedSettings } from "../config/settings.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import type { UploadSettings } from "../objects/upload.ts";
@@ -54,7 +54,7 @@ export interface BackupOptions {
   upload?: UploadSettings;
   /** Combined upload rate limit in bytes per second (0 or undefined: none). */
   bwlimit?: number;
-  /** Per-file retries (default 3 attempts, 1 s base backoff with jitter). */
+  /** Per-file retries (default {@link UPLOAD_RETRY}: 3 attempts, 1 s base backoff with jitter). */
   retry?: RetryPolicy;
 }
 
@@ -172,7 +172,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     hashConcurrency: Math.max(1, opts.hashConcurrency ?? Math.min(4, concurrency)),
     upload: opts.upload ?? {},
     bwlimit: opts.bwlimit ?? 0,
-    retry: opts.retry ?? DEFAULT_RETRY,
+    retry: opts.retry ?? UPLOAD_RETRY,
     etagsNotMd5: opts.upload?.sse === "aws:kms",
     manifest: req.state.manifest,
     records,

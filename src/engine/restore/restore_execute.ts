@@ -1,6 +1,7 @@
 /**
  * The mutating half of restore: thaw requests for cold objects and the bounded pool of
- * downloads, each retried on transient failures and resumed from its `.eigen-part`.
+ * downloads, each retried on transient failures (core/retry.ts {@link DOWNLOAD_RETRY}) and
+ * resumed from its `.eigen-part`.
  *
  * @module
  */
@@ -9,7 +10,7 @@ import { dirname } from "node:path";
 import { EngineError, isAbortError } from "../core/errors.ts";
 import { type EventSink, progressPayload } from "../core/events.ts";
 import type { BandwidthLimiter } from "../core/bandwidth.ts";
-import { sleep } from "../../lib/delay.ts";
+import { DOWNLOAD_RETRY, waitBeforeRetry } from "../core/retry.ts";
 import { downloadFile } from "../objects/download.ts";
 import { memoryDownloadRecords } from "../state/download_records.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
@@ -19,9 +20,6 @@ import type { RestorePlanItem } from "./restore_plan.ts";
 import type { RestoreError, RestoreReport } from "./restore_report.ts";
 import type { RestoreOptions } from "./restore_request.ts";
 import { boundedEach } from "../../lib/task_pool.ts";
-
-/** Attempts per file for transient failures (the SDK retries each request on its own too). */
-export const DOWNLOAD_ATTEMPTS = 3;
 
 /**
  * Sends RestoreObject for every planned object that is frozen. Items are updated in place
@@ -162,7 +160,7 @@ export async function downloadPlanned(
         if (isAbortError(e) || opts.signal?.aborted) return;
         const err = downloadError(e, it, opts.bucket);
         const transient = err.retryable || err.code === "NetworkError";
-        if (transient && attempt < DOWNLOAD_ATTEMPTS) {
+        if (transient && attempt < DOWNLOAD_RETRY.attempts) {
           run.sink({
             type: "retry",
             operation_id: run.op,
@@ -171,7 +169,7 @@ export async function downloadPlanned(
             message: err.message,
           });
           try {
-            await sleep(300 * 2 ** attempt * (0.5 + Math.random()), opts.signal);
+            await waitBeforeRetry(attempt, DOWNLOAD_RETRY, opts.signal);
           } catch {
             return;
           }
