@@ -28,7 +28,7 @@ import { iterateObjects, type RemoteObject } from "../s3/listing.ts";
 import { type LocalError, type LocalFile, walkFolder } from "../local/walk.ts";
 import { remoteFilter } from "../local/key_filter.ts";
 import { march } from "../local/march.ts";
-import { Semaphore } from "../../lib/semaphore.ts";
+import { TaskPool } from "../../lib/task_pool.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import type { History, RunStatus } from "../state/history.ts";
 import { checkContent } from "./verify_check.ts";
@@ -177,58 +177,51 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   let status: RunStatus = "success";
   let exitCode = 0;
   let errorText: string | null = null;
-  const slots = new Semaphore(opts.concurrency ?? 8);
-  const inFlight = new Set<Promise<void>>();
+  const pool = new TaskPool(opts.concurrency ?? 8);
   let queued = 0;
   let read = 0;
   const keyOf = (rel: string) => opts.keyPrefix + rel;
 
-  const check = (l: LocalFile, r: RemoteRel) => {
+  const check = async (l: LocalFile, r: RemoteRel): Promise<void> => {
     queued += l.size * (opts.download ? 2 : 1);
     const item = { path: l.relPath, key: r.key };
     const errors = { action: `checking '${l.relPath}'`, bucket: opts.bucket, key: r.key };
-    const task = (async () => {
-      try {
-        const outcome = await checkContent({
-          client: opts.client,
-          bucket: opts.bucket,
-          key: r.key,
-          size: r.size,
-          etag: r.etag,
-          path: l.path,
-          localSize: l.size,
-          download: opts.download ?? false,
-          signal: opts.signal,
-          errors,
-          onRead: (kind, n) => {
-            if (kind === "hashed") report.bytes_hashed += n;
-            else report.bytes_downloaded += n;
-            read += n;
-            sink({ type: "progress", progress: progressPayload(op, l.relPath, read, queued) });
-          },
-        });
-        report.files_checked += 1;
-        if (outcome.result === "match") report.files_matched += 1;
-        else if (outcome.result === "differ") {
-          report.differences.push({ ...item, reason: outcome.reason });
-        } else report.unverified.push({ ...item, reason: outcome.reason });
-      } catch (e) {
-        if (isAbortError(e) || opts.signal?.aborted) return;
-        const err = toEngineError(e, errors);
-        report.errors.push({ ...item, reason: err.message, code: err.code });
-        sink({
-          type: "file-error",
-          operation_id: op,
-          file_name: l.relPath,
-          code: err.code,
-          message: err.message,
-        });
-      } finally {
-        slots.release();
-      }
-    })();
-    inFlight.add(task);
-    task.finally(() => inFlight.delete(task));
+    try {
+      const outcome = await checkContent({
+        client: opts.client,
+        bucket: opts.bucket,
+        key: r.key,
+        size: r.size,
+        etag: r.etag,
+        path: l.path,
+        localSize: l.size,
+        download: opts.download ?? false,
+        signal: opts.signal,
+        errors,
+        onRead: (kind, n) => {
+          if (kind === "hashed") report.bytes_hashed += n;
+          else report.bytes_downloaded += n;
+          read += n;
+          sink({ type: "progress", progress: progressPayload(op, l.relPath, read, queued) });
+        },
+      });
+      report.files_checked += 1;
+      if (outcome.result === "match") report.files_matched += 1;
+      else if (outcome.result === "differ") {
+        report.differences.push({ ...item, reason: outcome.reason });
+      } else report.unverified.push({ ...item, reason: outcome.reason });
+    } catch (e) {
+      if (isAbortError(e) || opts.signal?.aborted) return;
+      const err = toEngineError(e, errors);
+      report.errors.push({ ...item, reason: err.message, code: err.code });
+      sink({
+        type: "file-error",
+        operation_id: op,
+        file_name: l.relPath,
+        code: err.code,
+        message: err.message,
+      });
+    }
   };
 
   try {
@@ -263,13 +256,13 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
           report.missing_local.push({ path: r.rel, key: r.key, reason: "no local file" });
         }
       } else {
-        await slots.acquire(opts.signal);
-        check(pair.local, pair.remote);
+        const { local, remote } = pair;
+        await pool.submit(() => check(local, remote), opts.signal);
       }
     }
   } catch (e) {
     if (!(isAbortError(e) || opts.signal?.aborted)) {
-      await Promise.allSettled([...inFlight]);
+      await pool.drain();
       const err = toEngineError(e, {
         action: "verify",
         endpoint: opts.endpoint,
@@ -283,7 +276,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
       throw err;
     }
   }
-  await Promise.allSettled([...inFlight]);
+  await pool.drain();
   for (
     const list of [
       report.differences,
