@@ -30,7 +30,7 @@ import { remoteFilter } from "../local/key_filter.ts";
 import { march } from "../local/march.ts";
 import { TaskPool } from "../../lib/task_pool.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
-import type { History, RunStatus } from "../state/history.ts";
+import { type History, recordRun, type RunStatus } from "../state/history.ts";
 import { checkContent } from "./verify_check.ts";
 
 /** Everything verify needs. */
@@ -303,17 +303,17 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   function record() {
     report.duration_ms = Math.round(performance.now() - started);
     flush();
-    opts.history?.store.add({
+    if (!opts.history) return;
+    recordRun(opts.history.store, {
       command: "verify",
-      job: opts.history.job ?? null,
+      job: opts.history.job,
       profile: opts.history.profile,
       bucket: opts.bucket,
       prefix: opts.keyPrefix,
-      local_path: opts.localFolder,
-      started_at: startedAt,
-      finished_at: new Date().toISOString(),
+      localPath: opts.localFolder,
+      startedAt,
       status,
-      exit_code: exitCode,
+      exitCode,
       report,
       error: errorText,
     });
