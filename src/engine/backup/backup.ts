@@ -9,6 +9,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { basename, resolve } from "node:path";
 import { applyDeletions, sweepStaleUploads } from "./backup_finish.ts";
@@ -46,7 +47,7 @@ export interface BackupOptions {
   exclude?: string[];
   /** Back up dotfiles and dot-folders too. */
   includeHidden?: boolean;
-  /** Files transferred at once, and request slots shared by their parts (default 8). */
+  /** Files transferred at once, and request slots shared by their parts (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   /** Files hashed at once (default min(4, concurrency)). */
   hashConcurrency?: number;
@@ -131,7 +132,7 @@ async function checkFolder(folder: string, withDelete: boolean): Promise<void> {
  * nothing and returns the full plan in `report.plan`.
  *
  * ```ts
- * const s3 = createS3Client(settings, { concurrency: 8 });
+ * const s3 = createS3Client(settings, { concurrency: DEFAULT_CONCURRENCY });
  * const state = await openBackupState({ stateDir: stateDir(), target: targetId(settings.endpoint,
  *   settings.bucket), dryRun: false, configPath: configFile() });
  * try {
@@ -155,7 +156,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
   const events = throttled.sink;
   const target = targetId(endpoint, bucket);
   const exclude = excludeMatcher(opts.exclude ?? []);
-  const concurrency = Math.max(1, opts.concurrency ?? 8);
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   if (dryRun && !req.state.manifest.readOnly) {
     // Defence in depth: a dry run never gets a writable manifest.
     throw new EngineError("SdkError", "internal: a dry run needs the read-only manifest");

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { EngineError, EXIT_PARTIAL, isAbortError } from "../core/errors.ts";
 import { newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
 import { excludeMatcher } from "../local/exclude.ts";
@@ -91,7 +92,7 @@ export async function planWithEvidence(
       bucket: opts.bucket,
       root,
       inspector,
-      concurrency: opts.concurrency ?? 8,
+      concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
       signal: opts.signal,
     });
     if (opts.signal?.aborted) throw new EngineError("Interrupted", "Interrupted while planning.");

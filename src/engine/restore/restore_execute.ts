@@ -6,6 +6,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { dirname } from "node:path";
 import { EngineError, isAbortError } from "../core/errors.ts";
 import { type EventSink, progressPayload } from "../core/events.ts";
@@ -34,7 +35,7 @@ export async function requestThaws(
   sink: EventSink,
 ): Promise<void> {
   const frozen = plan.filter((it) => it.code === "cold-frozen");
-  await boundedEach(frozen, opts.concurrency ?? 8, async (it) => {
+  await boundedEach(frozen, opts.concurrency ?? DEFAULT_CONCURRENCY, async (it) => {
     const wait = expectedWait(it.storage_class, thaw.tier);
     if (!wait) {
       errors.push({
@@ -116,7 +117,7 @@ export async function downloadPlanned(
   const tick = (name: string) =>
     run.sink({ type: "progress", progress: progressPayload(run.op, name, done, total, files) });
 
-  await boundedEach(items, opts.concurrency ?? 8, async (it) => {
+  await boundedEach(items, opts.concurrency ?? DEFAULT_CONCURRENCY, async (it) => {
     const path = it.path!;
     let mine = 0;
     run.sink({ type: "file-start", operation_id: run.op, file_name: path, bytes: it.size });

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -18,7 +19,7 @@ import { S3_REQUEST_ATTEMPTS } from "../core/retry.ts";
 
 /** Tuning for {@link createS3Client}. */
 export interface ClientOptions {
-  /** Parallel requests expected; sizes the connection pool (default 8). */
+  /** Parallel requests expected; sizes the connection pool (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   /** Total attempts per request including the first (default {@link S3_REQUEST_ATTEMPTS}: 5). */
   maxAttempts?: number;
@@ -50,7 +51,7 @@ const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {}
 
 /** Creates the S3 client for `settings`. */
 export function createS3Client(settings: ResolvedSettings, options: ClientOptions = {}): S3Context {
-  const sockets = Math.max(4, (options.concurrency ?? 8) * 2);
+  const sockets = Math.max(4, (options.concurrency ?? DEFAULT_CONCURRENCY) * 2);
   const httpAgent = new HttpAgent({
     keepAlive: true,
     maxSockets: sockets,

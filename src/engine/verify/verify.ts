@@ -13,6 +13,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { EngineError, EXIT_PARTIAL, isAbortError } from "../core/errors.ts";
 import {
@@ -45,7 +46,7 @@ export interface VerifyOptions {
   download?: boolean;
   exclude?: readonly string[];
   includeHidden?: boolean;
-  /** Parallel checks (default 8). */
+  /** Parallel checks (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   signal?: AbortSignal;
   onEvent?: EventSink;
@@ -177,7 +178,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   let status: RunStatus = "success";
   let exitCode = 0;
   let errorText: string | null = null;
-  const pool = new TaskPool(opts.concurrency ?? 8);
+  const pool = new TaskPool(opts.concurrency ?? DEFAULT_CONCURRENCY);
   let queued = 0;
   let read = 0;
   const keyOf = (rel: string) => opts.keyPrefix + rel;
