@@ -6,6 +6,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../engine/core/concurrency.ts";
 import { Command, CommanderError, Option } from "commander";
 import { helpSettings, reflow } from "./help_format.ts";
 import { suggest } from "../lib/suggest.ts";
@@ -129,7 +130,7 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .option("--max-delete <n>", "most deletions allowed: a count or a percentage (default 50%)")
     .option("--exclude <glob>", "skip matching paths (repeatable; ** crosses folders)", collect, [])
     .option("--include-hidden", "also back up dotfiles and dot-folders")
-    .option("--concurrency <n>", "files transferred at once (default 8)")
+    .option("--concurrency <n>", `files transferred at once (default ${DEFAULT_CONCURRENCY})`)
     .option("--storage-class <class>", "e.g. STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE")
     .addOption(
       new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]),
@@ -158,7 +159,7 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 i
     .option("--dry-run", "show the plan, change nothing")
     .option("--overwrite", "replace local files that differ (default: keep and report them)")
     .option("--exclude <glob>", "skip matching paths (repeatable; ** crosses folders)", collect, [])
-    .option("--concurrency <n>", "parallel downloads", "8")
+    .option("--concurrency <n>", "parallel downloads", String(DEFAULT_CONCURRENCY))
     .option("--at <timestamp>", "restore as it was at this time (versioned buckets; ISO 8601)")
     .option("--bwlimit <rate>", "bandwidth limit across all downloads, e.g. 10M, 512K")
     .option("--request-thaw", "request a thaw of GLACIER/DEEP_ARCHIVE objects not yet readable")
@@ -189,7 +190,7 @@ skipped; symbolic links in LOCAL_FOLDER are never followed.`),
     .option("--download", "read and hash the stored bytes instead of trusting stored MD5s")
     .option("--exclude <glob>", "paths the backup excluded (repeatable)", collect, [])
     .option("--include-hidden", "the backup included hidden files")
-    .option("--concurrency <n>", "parallel checks", "8")
+    .option("--concurrency <n>", "parallel checks", String(DEFAULT_CONCURRENCY))
     .addHelpText(
       "after",
       reflow(`

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../../engine/core/concurrency.ts";
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
@@ -85,7 +86,7 @@ export default async function backup(
   );
   const defaults = (await ctx.config()).defaults ?? {};
   const concurrency = validateInt(
-    opts.concurrency ?? defaults.concurrency ?? 8,
+    opts.concurrency ?? defaults.concurrency ?? DEFAULT_CONCURRENCY,
     usage("--concurrency"),
     1,
     256,

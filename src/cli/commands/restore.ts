@@ -9,6 +9,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../../engine/core/concurrency.ts";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
 import { parseRate, validateInt } from "../../engine/core/validate.ts";
@@ -35,7 +36,12 @@ export default async function restore(
   const s3Prefix = String(args[0] ?? "");
   const localFolder = String(args[1] ?? "");
   if (localFolder === "") throw new EngineError("UsageError", "LOCAL_FOLDER is empty.");
-  const concurrency = validateInt(opts.concurrency ?? "8", usage("--concurrency"), 1, 256);
+  const concurrency = validateInt(
+    opts.concurrency ?? String(DEFAULT_CONCURRENCY),
+    usage("--concurrency"),
+    1,
+    256,
+  );
   const bwlimit = opts.bwlimit === undefined ? 0 : parseRate(opts.bwlimit, usage("--bwlimit"));
   const at = opts.at === undefined ? undefined : parseAt(String(opts.at));
   const tier = opts.tier === undefined ? "Standard" : parseTier(opts.tier);

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../../engine/core/concurrency.ts";
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { defaultS3Prefix } from "../../engine/backup/backup.ts";
@@ -33,7 +34,7 @@ export default async function verify(
   const s3Prefix = args[1] === undefined ? defaultS3Prefix(resolve(localFolder)) : String(args[1]);
   if (localFolder === "") throw new EngineError("UsageError", "LOCAL_FOLDER is empty.");
   const concurrency = validateInt(
-    opts.concurrency ?? "8",
+    opts.concurrency ?? String(DEFAULT_CONCURRENCY),
     { field: "--concurrency", code: "UsageError" },
     1,
     256,

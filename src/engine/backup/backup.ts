@@ -9,6 +9,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { basename, resolve } from "node:path";
 import { applyDeletions, sweepStaleUploads } from "./backup_finish.ts";
@@ -25,7 +26,7 @@ import { compareKeys, displayKey, folderKeyPrefix } from "../core/keys.ts";
 import { iterateObjects } from "../s3/listing.ts";
 import type { Manifest } from "../state/manifest.ts";
 import { type MultipartRecords, targetId } from "../state/multipart_records.ts";
-import { DEFAULT_RETRY, type RetryPolicy } from "../core/retry.ts";
+import { type RetryPolicy, UPLOAD_RETRY } from "../core/retry.ts";
 import type { ResolvedSettings } from "../config/settings.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import type { UploadSettings } from "../objects/upload.ts";
@@ -46,7 +47,7 @@ export interface BackupOptions {
   exclude?: string[];
   /** Back up dotfiles and dot-folders too. */
   includeHidden?: boolean;
-  /** Files transferred at once, and request slots shared by their parts (default 8). */
+  /** Files transferred at once, and request slots shared by their parts (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   /** Files hashed at once (default min(4, concurrency)). */
   hashConcurrency?: number;
@@ -54,7 +55,7 @@ export interface BackupOptions {
   upload?: UploadSettings;
   /** Combined upload rate limit in bytes per second (0 or undefined: none). */
   bwlimit?: number;
-  /** Per-file retries (default 3 attempts, 1 s base backoff with jitter). */
+  /** Per-file retries (default {@link UPLOAD_RETRY}: 3 attempts, 1 s base backoff with jitter). */
   retry?: RetryPolicy;
 }
 
@@ -131,7 +132,7 @@ async function checkFolder(folder: string, withDelete: boolean): Promise<void> {
  * nothing and returns the full plan in `report.plan`.
  *
  * ```ts
- * const s3 = createS3Client(settings, { concurrency: 8 });
+ * const s3 = createS3Client(settings, { concurrency: DEFAULT_CONCURRENCY });
  * const state = await openBackupState({ stateDir: stateDir(), target: targetId(settings.endpoint,
  *   settings.bucket), dryRun: false, configPath: configFile() });
  * try {
@@ -155,7 +156,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
   const events = throttled.sink;
   const target = targetId(endpoint, bucket);
   const exclude = excludeMatcher(opts.exclude ?? []);
-  const concurrency = Math.max(1, opts.concurrency ?? 8);
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   if (dryRun && !req.state.manifest.readOnly) {
     // Defence in depth: a dry run never gets a writable manifest.
     throw new EngineError("SdkError", "internal: a dry run needs the read-only manifest");
@@ -172,7 +173,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     hashConcurrency: Math.max(1, opts.hashConcurrency ?? Math.min(4, concurrency)),
     upload: opts.upload ?? {},
     bwlimit: opts.bwlimit ?? 0,
-    retry: opts.retry ?? DEFAULT_RETRY,
+    retry: opts.retry ?? UPLOAD_RETRY,
     etagsNotMd5: opts.upload?.sse === "aws:kms",
     manifest: req.state.manifest,
     records,

@@ -6,11 +6,12 @@
  * @module
  */
 
-import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { join } from "node:path";
 import { checkDeleteGuards, type MaxDelete } from "./backup_guards.ts";
 import type { BackupRun } from "./backup_run.ts";
 import { deleteKeys } from "../s3/delete.ts";
+import { abortQuietly } from "../objects/multipart.ts";
 import { displayKey } from "../core/keys.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 
@@ -98,14 +99,7 @@ export async function sweepStaleUploads(run: BackupRun): Promise<void> {
   if (cfg.dryRun || run.stopped || !cfg.records) return;
   for (const rec of cfg.staleCandidates.values()) {
     if (cfg.dryRun) return;
-    await cfg.client.send(
-      new AbortMultipartUploadCommand({
-        Bucket: cfg.bucket,
-        Key: rec.key,
-        UploadId: rec.upload_id,
-      }),
-      { abortSignal: run.signal },
-    ).catch(() => {}); // already gone (NoSuchUpload) is fine
+    await abortQuietly(cfg.client, cfg.bucket, rec.key, rec.upload_id, run.signal);
     cfg.records.remove(rec.target, rec.key);
     cfg.report.stale_uploads_aborted += 1;
   }

@@ -1,5 +1,5 @@
 /**
- * The backup plan: a pure, streaming merge (rclone's "march") of the sorted local walk with the
+ * The backup plan: reads the march (local/march.ts) of the sorted local walk with the
  * sorted remote listing, looking up the manifest row of each local file by key. It yields one
  * item per path with an action and a reason; nothing is read from disk or the network here
  * beyond what the two input streams yield, and nothing is changed. Memory stays bounded: one
@@ -23,6 +23,7 @@ import type { Manifest, ManifestRow } from "../state/manifest.ts";
 import { needsTransfer } from "./needs_transfer.ts";
 import type { LocalEntry, LocalFile } from "../local/walk.ts";
 import { remoteFilter } from "../local/key_filter.ts";
+import { march, type MarchSource } from "../local/march.ts";
 
 /** What a plan item asks for. */
 export type PlanAction = "upload" | "check" | "skip" | "delete" | "keep" | "ignore" | "error";
@@ -61,31 +62,24 @@ export interface PlanOptions {
 
 /** Plans a backup from the sorted local walk, the sorted listing and the manifest. */
 export async function* planBackup(
-  local: AsyncIterable<LocalEntry> | Iterable<LocalEntry>,
-  remote: AsyncIterable<RemoteObject> | Iterable<RemoteObject>,
+  local: MarchSource<LocalEntry>,
+  remote: MarchSource<RemoteObject>,
   manifest: Pick<Manifest, "get">,
   options: PlanOptions,
 ): AsyncGenerator<PlanItem> {
   const prefix = options.keyPrefix;
-  const li = toAsync(local);
-  const ri = toAsync(remote);
+  // Remote keys that take no part, reported as the listing is read (see remoteFilter).
   const pending: PlanItem[] = [];
-
-  const nextRemote = async (): Promise<RemoteObject | undefined> => {
-    for (;;) {
-      const r = await ri.next();
-      if (r.done) return undefined;
-      const o = r.value;
+  async function* remoteKeys(): AsyncGenerator<RemoteObject> {
+    for await (const o of remote) {
       const rel = o.key.startsWith(prefix) ? o.key.slice(prefix.length) : "";
       const why = remoteFilter(rel, options);
-      if (why === undefined) return o;
-      if (why !== "") pending.push({ action: "ignore", key: o.key, relPath: rel, reason: why });
+      if (why === undefined) yield o;
+      else if (why !== "") {
+        pending.push({ action: "ignore", key: o.key, relPath: rel, reason: why });
+      }
     }
-  };
-  const nextLocal = async () => {
-    const r = await li.next();
-    return r.done ? undefined : r.value;
-  };
+  }
   const keyOf = (e: LocalEntry) =>
     e.kind !== "file" && e.isDir
       ? `${prefix}${e.relPath === "" ? "" : `${e.relPath}/`}`
@@ -99,36 +93,38 @@ export async function* planBackup(
     remote: o,
   });
 
-  let l = await nextLocal();
-  let r = await nextRemote();
   // Key prefixes whose objects are kept, with why. Keys under a prefix are contiguous in the
   // listing, so a prefix is dropped once the listing is past it.
   let kept: Array<{ prefix: string; reason: string }> = [];
-  while (l !== undefined || r !== undefined) {
+  const keptReason = (key: string): string | undefined => {
+    if (kept.length === 0) return undefined;
+    kept = kept.filter((k) => key.startsWith(k.prefix) || compareKeys(key, k.prefix) < 0);
+    return kept.find((k) => key.startsWith(k.prefix))?.reason;
+  };
+
+  for await (
+    const pair of march(local, remoteKeys(), {
+      localKey: keyOf,
+      remoteKey: (o) => o.key,
+    })
+  ) {
     yield* pending.splice(0);
-    if (r && kept.length > 0) {
-      const key = r.key;
-      kept = kept.filter((k) => key.startsWith(k.prefix) || compareKeys(key, k.prefix) < 0);
-      const hit = kept.find((k) => key.startsWith(k.prefix));
-      if (hit) {
-        yield remoteOnly(r, hit.reason);
-        r = await nextRemote();
-        continue;
-      }
+    let match: RemoteObject | undefined;
+    if (pair.kind !== "local-only") {
+      // An object under a kept prefix is kept, whatever the local side holds at its key.
+      const why = keptReason(pair.remote.key);
+      if (why !== undefined) yield remoteOnly(pair.remote, why);
+      else if (pair.kind === "remote-only") yield remoteOnly(pair.remote);
+      else match = pair.remote;
+      if (pair.kind === "remote-only") continue;
     }
-    const lkey = l ? keyOf(l) : "";
-    const c = l === undefined ? 1 : r === undefined ? -1 : compareKeys(lkey, r.key);
-    if (c > 0) {
-      yield remoteOnly(r!);
-      r = await nextRemote();
-      continue;
-    }
-    const entry = l!;
-    const match = c === 0 ? r : undefined;
+    const entry = pair.local;
+    const lkey = pair.key;
     if (entry.kind === "error") {
       if (entry.isDir) {
         kept.push({ prefix: lkey, reason: "kept: the local folder could not be read" });
       }
+      // An unreadable file's copy is kept.
       yield {
         action: "error",
         key: lkey,
@@ -137,13 +133,13 @@ export async function* planBackup(
         path: entry.path,
         ...(match ? { remote: match } : {}),
       };
-      if (match) r = await nextRemote(); // an unreadable file's copy is kept
     } else if (entry.kind === "skipped") {
       // A link may stand for a folder: what was backed up under its name is kept too.
       const reason = entry.isDir
         ? `kept: '${entry.relPath}': ${entry.reason}`
         : `kept: '${entry.relPath}' is not a regular file now (${entry.reason})`;
       kept.push({ prefix: entry.isDir ? lkey : `${lkey}/`, reason });
+      // The object at the link's own name is kept.
       yield {
         action: "skip",
         key: lkey,
@@ -152,12 +148,9 @@ export async function* planBackup(
         path: entry.path,
         ...(match ? { remote: match } : {}),
       };
-      if (match) r = await nextRemote(); // the object at the link's own name is kept
     } else {
       yield fileItem(entry, lkey, match, manifest.get(lkey), options);
-      if (match) r = await nextRemote();
     }
-    l = await nextLocal();
   }
   yield* pending.splice(0);
 }
@@ -180,10 +173,4 @@ function fileItem(
   if (remote) item.remote = remote;
   if (row) item.row = row;
   return item;
-}
-
-function toAsync<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
-  if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
-  const it = source[Symbol.iterator]();
-  return { next: () => Promise.resolve(it.next()) };
 }

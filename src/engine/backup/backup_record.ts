@@ -8,7 +8,7 @@
 
 import { updateConfig } from "../config/config.ts";
 import { EngineError, exitCodeFor } from "../core/errors.ts";
-import type { History, RunStatus } from "../state/history.ts";
+import { type History, recordRun, type RunStatus } from "../state/history.ts";
 import { reportExitCode, reportStatus, type SyncReport } from "./backup_report.ts";
 
 /** Where and about what to record. */
@@ -52,23 +52,19 @@ export async function recordBackupRun(
   if (status === "dry-run") return warnings;
   const finishedAt = new Date();
   try {
-    target.history?.add({
+    recordRun(target.history, {
       command: "backup",
-      job: target.job ?? null,
+      job: target.job,
       profile: target.profile ?? "",
       bucket: target.bucket,
       prefix: target.prefix,
-      local_path: target.localPath,
-      started_at: target.startedAt.toISOString(),
-      finished_at: finishedAt.toISOString(),
+      localPath: target.localPath,
+      startedAt: target.startedAt,
+      finishedAt,
       status,
-      exit_code: exit,
-      report: outcome.report ?? null,
-      error: !outcome.failed
-        ? null
-        : outcome.error instanceof Error
-        ? outcome.error.message
-        : String(outcome.error),
+      exitCode: exit,
+      report: outcome.report,
+      error: outcome.failed ? outcome.error : null,
     });
   } catch (e) {
     warnings.push(`Could not write the run history: ${(e as Error).message}`);

@@ -14,12 +14,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { BandwidthLimiter } from "../core/bandwidth.ts";
 import type { PlanItem } from "./backup_plan.ts";
 import type { PlanEntry, SyncReport } from "./backup_report.ts";
-import {
-  headMd5,
-  type TransferContext,
-  type TransferJob,
-  transferWithRetries,
-} from "./backup_transfer.ts";
+import { type TransferContext, type TransferJob, transferWithRetries } from "./backup_transfer.ts";
 import { EngineError, type ErrorCode } from "../core/errors.ts";
 import type { EventSink } from "../core/events.ts";
 import { BackupProgress } from "./backup_progress.ts";
@@ -28,7 +23,9 @@ import { displayKey } from "../core/keys.ts";
 import { type Manifest, manifestRow } from "../state/manifest.ts";
 import type { MultipartRecord, MultipartRecords } from "../state/multipart_records.ts";
 import type { RetryPolicy } from "../core/retry.ts";
-import { toEngineError } from "../s3/sdk_errors.ts";
+import { type ErrorContext, toEngineError } from "../s3/sdk_errors.ts";
+import { headObject } from "../s3/object_head.ts";
+import { md5Base64ToHex, META_MD5 } from "../s3/object_meta.ts";
 import { Semaphore } from "../../lib/semaphore.ts";
 import { TaskPool } from "../../lib/task_pool.ts";
 import { MULTIPART_THRESHOLD, type UploadSettings } from "../objects/upload.ts";
@@ -201,7 +198,13 @@ export class BackupRun {
     if (d.verdict === "head") {
       let remoteMd5: string | null;
       try {
-        remoteMd5 = await headMd5(this.cfg.client, this.cfg.bucket, item.key, this.signal);
+        const head = await headObject(this.cfg.client, {
+          bucket: this.cfg.bucket,
+          key: item.key,
+          signal: this.signal,
+          errors: this.#errorContext("reading the checksum of", item.key),
+        });
+        remoteMd5 = md5Base64ToHex(head.metadata[META_MD5]) ?? null;
       } catch (e) {
         const err = this.#classify(e, "reading the checksum of", item.key);
         if (err.code !== "KeyNotFound") return this.#fileFailed(item, local, err, false);
@@ -352,12 +355,17 @@ export class BackupRun {
     if (e instanceof Deno.errors.PermissionDenied) {
       return new EngineError("UploadFailed", "cannot read the file (permission denied)");
     }
-    return toEngineError(e, {
+    return toEngineError(e, this.#errorContext(action, key));
+  }
+
+  /** How a failure of `action` on `key` is described (the action names the key). */
+  #errorContext(action: string, key: string): ErrorContext {
+    return {
       action: `${action} '${displayKey(this.cfg.pathPrefix, key)}'`,
       endpoint: this.cfg.endpoint,
       bucket: this.cfg.bucket,
       fallback: "UploadFailed",
-    });
+    };
   }
 
   /**

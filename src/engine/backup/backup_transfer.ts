@@ -7,13 +7,12 @@
  * @module
  */
 
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { BandwidthLimiter } from "../core/bandwidth.ts";
 import { contentTypeFor } from "../s3/content_type.ts";
 import type { EngineError } from "../core/errors.ts";
 import type { Md5 } from "../core/hashing.ts";
 import type { MultipartRecords } from "../state/multipart_records.ts";
-import { md5Base64ToHex, META_MD5 } from "../s3/object_meta.ts";
 import { type RetryPolicy, waitBeforeRetry } from "../core/retry.ts";
 import type { Semaphore } from "../../lib/semaphore.ts";
 import { uploadFile, type UploadOutcome, type UploadSettings } from "../objects/upload.ts";
@@ -72,19 +71,6 @@ export async function restatFile(local: LocalFile): Promise<LocalFile | undefine
   } catch {
     return undefined;
   }
-}
-
-/** The md5chksum metadata of one object (one HEAD), null when it has none. Throws SDK errors. */
-export async function headMd5(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  signal?: AbortSignal,
-): Promise<string | null> {
-  const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
-    abortSignal: signal,
-  });
-  return md5Base64ToHex(out.Metadata?.[META_MD5]) ?? null;
 }
 
 /** Uploads `job`, retrying per the policy. Never throws. */

@@ -5,11 +5,9 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { parseRate } from "../core/validate.ts";
 import type { ConfigFile } from "./config.ts";
-
-/** Parallel transfers when neither a flag nor the config says otherwise. */
-const FALLBACK_CONCURRENCY = 8;
 
 /** Transfer settings from the config's defaults, with the engine's fallbacks. */
 export interface TransferDefaults {
@@ -21,7 +19,8 @@ export interface TransferDefaults {
 }
 
 /**
- * The config's defaults with fallbacks filled in (8 transfers, no limit).
+ * The config's defaults with fallbacks filled in ({@link DEFAULT_CONCURRENCY} transfers, no
+ * limit).
  *
  * @example
  * ```ts
@@ -32,7 +31,7 @@ export interface TransferDefaults {
 export function transferDefaults(config: ConfigFile): TransferDefaults {
   const d = config.defaults ?? {};
   const out: TransferDefaults = {
-    concurrency: d.concurrency ?? FALLBACK_CONCURRENCY,
+    concurrency: d.concurrency ?? DEFAULT_CONCURRENCY,
     bwlimit: d.bwlimit
       ? parseRate(d.bwlimit, { field: "defaults.bwlimit", code: "ConfigError" })
       : 0,

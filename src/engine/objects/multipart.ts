@@ -75,14 +75,20 @@ async function listAllParts(
   return parts;
 }
 
-async function abortQuietly(
+/**
+ * Aborts one multipart upload, ignoring any failure (an upload already gone, NoSuchUpload, is
+ * what was wanted; anything else is left to a lifecycle rule for incomplete uploads).
+ */
+export async function abortQuietly(
   client: S3Client,
   bucket: string,
   key: string,
   uploadId: string,
+  signal?: AbortSignal,
 ): Promise<void> {
   await client.send(
     new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
+    { abortSignal: signal },
   ).catch(() => {});
 }
 

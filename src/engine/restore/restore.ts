@@ -15,11 +15,12 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { EngineError, EXIT_PARTIAL, isAbortError } from "../core/errors.ts";
 import { newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
 import { excludeMatcher } from "../local/exclude.ts";
 import { BandwidthLimiter } from "../core/bandwidth.ts";
-import type { RunStatus } from "../state/history.ts";
+import { recordRun, type RunStatus } from "../state/history.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import { DEFAULT_THAW_DAYS } from "../s3/cold_storage.ts";
 import { TargetInspector } from "../local/safe_path.ts";
@@ -91,7 +92,7 @@ export async function planWithEvidence(
       bucket: opts.bucket,
       root,
       inspector,
-      concurrency: opts.concurrency ?? 8,
+      concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
       signal: opts.signal,
     });
     if (opts.signal?.aborted) throw new EngineError("Interrupted", "Interrupted while planning.");
@@ -130,20 +131,21 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
   const finish = (error: string | null): RestoreResult => {
     report.duration_ms = Math.round(performance.now() - started);
     flush();
-    opts.history?.store.add({
-      command: "restore",
-      job: opts.history.job ?? null,
-      profile: opts.history.profile,
-      bucket: opts.bucket,
-      prefix: opts.keyPrefix,
-      local_path: opts.localFolder,
-      started_at: startedAt,
-      finished_at: new Date().toISOString(),
-      status,
-      exit_code: exitCode,
-      report,
-      error,
-    });
+    if (opts.history) {
+      recordRun(opts.history.store, {
+        command: "restore",
+        job: opts.history.job,
+        profile: opts.history.profile,
+        bucket: opts.bucket,
+        prefix: opts.keyPrefix,
+        localPath: opts.localFolder,
+        startedAt,
+        status,
+        exitCode,
+        report,
+        error,
+      });
+    }
     return { report, plan, status, exitCode };
   };
 

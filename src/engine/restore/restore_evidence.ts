@@ -6,15 +6,16 @@
  * @module
  */
 
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { EngineError } from "../core/errors.ts";
 import { isAbortError } from "../core/errors.ts";
 import { md5File } from "../core/hashing.ts";
 import { knownMd5, META_MTIME, parseMtime } from "../s3/object_meta.ts";
-import { needsThaw, parseRestoreHeader } from "../s3/cold_storage.ts";
+import { needsThaw } from "../s3/cold_storage.ts";
+import { headObject } from "../s3/object_head.ts";
 import { joinInside, type TargetInspector } from "../local/safe_path.ts";
 import type { EvidenceNeed, LocalState, RestoreSource } from "./restore_plan.ts";
-import { toEngineError } from "../s3/sdk_errors.ts";
+import { type ErrorContext, toEngineError } from "../s3/sdk_errors.ts";
 import { boundedEach } from "../../lib/task_pool.ts";
 
 /** Where evidence is gathered from. */
@@ -34,21 +35,26 @@ export async function headFacts(
   src: RestoreSource,
   signal?: AbortSignal,
 ): Promise<NonNullable<RestoreSource["head"]>> {
-  const out = await client.send(
-    new HeadObjectCommand({
-      Bucket: bucket,
-      Key: src.key,
-      ...(src.versionId ? { VersionId: src.versionId } : {}),
-    }),
-    { abortSignal: signal },
-  );
+  const head = await headObject(client, {
+    bucket,
+    key: src.key,
+    ...(src.versionId ? { versionId: src.versionId } : {}),
+    signal,
+    errors: headErrors(bucket, src.key),
+  });
   const facts: NonNullable<RestoreSource["head"]> = {};
-  const md5 = knownMd5(out.Metadata, out.ETag, out.ServerSideEncryption);
+  const md5 = knownMd5(head.metadata, head.etag, head.sse);
   if (md5) facts.md5 = md5;
-  const mtime = parseMtime(out.Metadata?.[META_MTIME]);
+  const mtime = parseMtime(head.metadata[META_MTIME]);
   if (mtime !== undefined) facts.mtimeMs = mtime;
-  if (needsThaw(out.StorageClass ?? src.storageClass)) facts.thaw = parseRestoreHeader(out.Restore);
+  if (needsThaw(head.storageClass ?? src.storageClass)) {
+    facts.thaw = head.restore ?? { state: "frozen" };
+  }
   return facts;
+}
+
+function headErrors(bucket: string, key: string): ErrorContext {
+  return { action: `reading '${key}'`, bucket, key, fallback: "DownloadFailed" };
 }
 
 /**
@@ -78,12 +84,15 @@ export async function gatherEvidence(
       if (isAbortError(e) || ctx.signal?.aborted) throw e;
       failed.set(
         n.index,
-        toEngineError(e, {
-          action: n.need === "head" ? `reading '${src.key}'` : `checking local '${n.path}'`,
-          bucket: ctx.bucket,
-          key: src.key,
-          fallback: "DownloadFailed",
-        }),
+        toEngineError(
+          e,
+          n.need === "head" ? headErrors(ctx.bucket, src.key) : {
+            action: `checking local '${n.path}'`,
+            bucket: ctx.bucket,
+            key: src.key,
+            fallback: "DownloadFailed",
+          },
+        ),
       );
     }
   }, ctx.signal);

@@ -1,15 +1,17 @@
 /**
  * The mutating half of restore: thaw requests for cold objects and the bounded pool of
- * downloads, each retried on transient failures and resumed from its `.eigen-part`.
+ * downloads, each retried on transient failures (core/retry.ts {@link DOWNLOAD_RETRY}) and
+ * resumed from its `.eigen-part`.
  *
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { dirname } from "node:path";
 import { EngineError, isAbortError } from "../core/errors.ts";
 import { type EventSink, progressPayload } from "../core/events.ts";
 import type { BandwidthLimiter } from "../core/bandwidth.ts";
-import { sleep } from "../../lib/delay.ts";
+import { DOWNLOAD_RETRY, waitBeforeRetry } from "../core/retry.ts";
 import { downloadFile } from "../objects/download.ts";
 import { memoryDownloadRecords } from "../state/download_records.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
@@ -19,9 +21,6 @@ import type { RestorePlanItem } from "./restore_plan.ts";
 import type { RestoreError, RestoreReport } from "./restore_report.ts";
 import type { RestoreOptions } from "./restore_request.ts";
 import { boundedEach } from "../../lib/task_pool.ts";
-
-/** Attempts per file for transient failures (the SDK retries each request on its own too). */
-export const DOWNLOAD_ATTEMPTS = 3;
 
 /**
  * Sends RestoreObject for every planned object that is frozen. Items are updated in place
@@ -36,7 +35,7 @@ export async function requestThaws(
   sink: EventSink,
 ): Promise<void> {
   const frozen = plan.filter((it) => it.code === "cold-frozen");
-  await boundedEach(frozen, opts.concurrency ?? 8, async (it) => {
+  await boundedEach(frozen, opts.concurrency ?? DEFAULT_CONCURRENCY, async (it) => {
     const wait = expectedWait(it.storage_class, thaw.tier);
     if (!wait) {
       errors.push({
@@ -118,7 +117,7 @@ export async function downloadPlanned(
   const tick = (name: string) =>
     run.sink({ type: "progress", progress: progressPayload(run.op, name, done, total, files) });
 
-  await boundedEach(items, opts.concurrency ?? 8, async (it) => {
+  await boundedEach(items, opts.concurrency ?? DEFAULT_CONCURRENCY, async (it) => {
     const path = it.path!;
     let mine = 0;
     run.sink({ type: "file-start", operation_id: run.op, file_name: path, bytes: it.size });
@@ -162,7 +161,7 @@ export async function downloadPlanned(
         if (isAbortError(e) || opts.signal?.aborted) return;
         const err = downloadError(e, it, opts.bucket);
         const transient = err.retryable || err.code === "NetworkError";
-        if (transient && attempt < DOWNLOAD_ATTEMPTS) {
+        if (transient && attempt < DOWNLOAD_RETRY.attempts) {
           run.sink({
             type: "retry",
             operation_id: run.op,
@@ -171,7 +170,7 @@ export async function downloadPlanned(
             message: err.message,
           });
           try {
-            await sleep(300 * 2 ** attempt * (0.5 + Math.random()), opts.signal);
+            await waitBeforeRetry(attempt, DOWNLOAD_RETRY, opts.signal);
           } catch {
             return;
           }

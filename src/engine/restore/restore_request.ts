@@ -27,7 +27,7 @@ export interface RestoreOptions {
   dryRun?: boolean;
   overwrite?: boolean;
   exclude?: readonly string[];
-  /** Parallel downloads (default 8). */
+  /** Parallel downloads (default: DEFAULT_CONCURRENCY of core/concurrency.ts). */
   concurrency?: number;
   /** Bytes per second across all downloads; 0 or undefined: unlimited. */
   bwlimit?: number;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -14,12 +15,13 @@ import type { ResolvedSettings } from "../config/settings.ts";
 import { requireContentMd5 } from "./content_md5.ts";
 import { guardS3Responses } from "./s3_response_guard.ts";
 import { attachLeanS3 } from "./lean_s3.ts";
+import { S3_REQUEST_ATTEMPTS } from "../core/retry.ts";
 
 /** Tuning for {@link createS3Client}. */
 export interface ClientOptions {
-  /** Parallel requests expected; sizes the connection pool (default 8). */
+  /** Parallel requests expected; sizes the connection pool (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
-  /** Total attempts per request including the first (default 5). */
+  /** Total attempts per request including the first (default {@link S3_REQUEST_ATTEMPTS}: 5). */
   maxAttempts?: number;
   /** TCP connect timeout in ms (default 5000). */
   connectTimeoutMs?: number;
@@ -49,7 +51,7 @@ const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {}
 
 /** Creates the S3 client for `settings`. */
 export function createS3Client(settings: ResolvedSettings, options: ClientOptions = {}): S3Context {
-  const sockets = Math.max(4, (options.concurrency ?? 8) * 2);
+  const sockets = Math.max(4, (options.concurrency ?? DEFAULT_CONCURRENCY) * 2);
   const httpAgent = new HttpAgent({
     keepAlive: true,
     maxSockets: sockets,
@@ -66,7 +68,7 @@ export function createS3Client(settings: ResolvedSettings, options: ClientOption
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     forcePathStyle: custom,
     credentials: settings.credentials,
-    maxAttempts: options.maxAttempts ?? 5,
+    maxAttempts: options.maxAttempts ?? S3_REQUEST_ATTEMPTS,
     // The engine never prints: without a logger the SDK falls back to console for some warnings.
     logger: SILENT_LOGGER,
     // S3-compatible services reject or corrupt the SDK's default streamed CRC32 trailers.

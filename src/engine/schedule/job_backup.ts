@@ -7,6 +7,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import type { ConfigFile } from "../config/config.ts";
 import { createS3Client } from "../s3/client.ts";
 import { runBackup } from "../backup/backup.ts";
@@ -48,7 +49,7 @@ export function createJobBackupRunner(ctx: JobBackupContext): JobBackupRunner {
       loadSecret: ctx.loadSecret,
     });
     const defaults = config.defaults ?? {};
-    const concurrency = job.concurrency ?? defaults.concurrency ?? 8;
+    const concurrency = job.concurrency ?? defaults.concurrency ?? DEFAULT_CONCURRENCY;
     const rate = job.bwlimit ?? defaults.bwlimit;
     const ref = (field: string) => ({
       field: `jobs.${name}.${field}`,

@@ -9,7 +9,7 @@
 import { EngineError, type ErrorCode, exitCodeFor } from "../core/errors.ts";
 import type { EventSink } from "../core/events.ts";
 import { NO_EVENTS } from "../core/events.ts";
-import type { History, RunStatus } from "../state/history.ts";
+import { type History, recordRun, type RunStatus } from "../state/history.ts";
 import type { SyncReport } from "../backup/backup_report.ts";
 import type { Job } from "./jobs.ts";
 import { busyMessage, type LockHolder, tryLockJob } from "./job_lock.ts";
@@ -148,17 +148,17 @@ export async function runJob(
     };
     if (!out.recorded) {
       try {
-        deps.history?.add({
+        recordRun(deps.history, {
           command: "backup",
           job: name,
           profile: result.profile,
           bucket: result.bucket,
           prefix: result.prefix,
-          local_path: job.folder,
-          started_at: result.started_at,
-          finished_at: result.finished_at,
+          localPath: job.folder,
+          startedAt: result.started_at,
+          finishedAt: result.finished_at,
           status: result.status,
-          exit_code: result.exit_code,
+          exitCode: result.exit_code,
           report: result.report,
           error: result.error,
         });

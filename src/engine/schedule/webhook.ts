@@ -1,6 +1,7 @@
 /**
- * Webhook delivery: a JSON POST retried with exponential backoff and jitter on network errors,
- * timeouts, 429 and 5xx (honouring Retry-After); other answers are final. The URL may hold a
+ * Webhook delivery: a JSON POST retried by core/retry.ts's {@link WEBHOOK_RETRY} policy
+ * (exponential backoff with jitter) on network errors, timeouts, 408, 429 and 5xx (honouring
+ * Retry-After); other answers are final. The URL may hold a
  * token: every message shows it redacted ({@link redactUrl}). The body never holds a secret:
  * callers send the job's run result (no credentials exist in it).
  *
@@ -9,6 +10,7 @@
 
 import { redactUrl } from "./jobs.ts";
 import { systemClock } from "../../lib/clock.ts";
+import { retryAfterMs, retryDelay, type RetryPolicy, WEBHOOK_RETRY } from "../core/retry.ts";
 
 /** Tuning and injection points of {@link postWebhook}. */
 export interface WebhookOptions {
@@ -47,23 +49,18 @@ export function redactUrlsIn(text: string): string {
   return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, (m) => redactUrl(m));
 }
 
-function retryAfterMs(value: string | null): number | null {
-  if (!value) return null;
-  const secs = Number(value);
-  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
-}
-
 /** POSTs `body` as JSON to `url`, retrying what may succeed later. Never throws. */
 export async function postWebhook(
   url: string,
   body: unknown,
   options: WebhookOptions = {},
 ): Promise<WebhookOutcome> {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const base = options.baseDelayMs ?? 1000;
-  const max = options.maxDelayMs ?? 30_000;
+  const policy: RetryPolicy = {
+    attempts: Math.max(1, options.attempts ?? WEBHOOK_RETRY.attempts),
+    baseDelayMs: options.baseDelayMs ?? WEBHOOK_RETRY.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? WEBHOOK_RETRY.maxDelayMs,
+  };
+  const attempts = policy.attempts;
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? systemClock.sleep;
   const payload = JSON.stringify(body);
@@ -103,8 +100,7 @@ export async function postWebhook(
       retryable = true;
     }
     if (!retryable || attempt === attempts || options.signal?.aborted) break;
-    const backoff = Math.min(max, base * 2 ** (attempt - 1));
-    const delay = Math.min(max, hint ?? Math.round(backoff / 2 + Math.random() * backoff / 2));
+    const delay = retryDelay(attempt, policy, hint);
     options.onRetry?.(attempt, error, delay);
     await sleep(delay, options.signal);
     if (options.signal?.aborted) {

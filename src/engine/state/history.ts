@@ -1,5 +1,8 @@
 /**
  * Run history: one record per backup/restore/verify run, newest first, in the state database.
+ * Every run is written the same way: the run describes itself as a {@link RunSummary} (built
+ * from its report and how it ended) and calls {@link recordRun}; a scheduled job's run does the
+ * same when its backup could not record itself.
  *
  * @module
  */
@@ -33,6 +36,67 @@ export interface HistoryRecord {
 
 /** A record before it has an id. */
 export type NewHistoryRecord = Omit<HistoryRecord, "id">;
+
+/** The runs the history holds. */
+export type RunCommand = "backup" | "restore" | "verify";
+
+/** One finished run, as backup, restore, verify and job runs describe it to the history. */
+export interface RunSummary {
+  command: RunCommand;
+  /** Scheduled job name, when a schedule ran it. */
+  job?: string | null;
+  profile: string;
+  bucket: string;
+  /** Full key prefix the run worked on. */
+  prefix: string;
+  /** The local folder (backed up, verified, or restored into). */
+  localPath: string;
+  /** When the run started (a Date or an ISO 8601 string). */
+  startedAt: Date | string;
+  /** When it finished (default: now). */
+  finishedAt?: Date | string;
+  status: RunStatus;
+  exitCode: number;
+  /** The run's report as it was printed (SyncReport, RestoreReport, VerifyReport, ...). */
+  report: unknown;
+  /** What stopped the run as a whole, if anything did: an Error (its message is kept) or text. */
+  error?: unknown;
+}
+
+function iso(time: Date | string): string {
+  return typeof time === "string" ? time : time.toISOString();
+}
+
+/** The history record of a run. */
+export function historyRecord(run: RunSummary): NewHistoryRecord {
+  const error = run.error;
+  return {
+    command: run.command,
+    job: run.job ?? null,
+    profile: run.profile,
+    bucket: run.bucket,
+    prefix: run.prefix,
+    local_path: run.localPath,
+    started_at: iso(run.startedAt),
+    finished_at: iso(run.finishedAt ?? new Date()),
+    status: run.status,
+    exit_code: run.exitCode,
+    report: run.report ?? null,
+    error: error === undefined || error === null
+      ? null
+      : error instanceof Error
+      ? error.message
+      : String(error),
+  };
+}
+
+/**
+ * Writes one run to `history` (nothing without one); returns the record's id. Throws what the
+ * store throws: the caller decides whether a failure to record matters.
+ */
+export function recordRun(history: History | undefined, run: RunSummary): number | undefined {
+  return history?.add(historyRecord(run));
+}
 
 /** Run history storage. */
 export interface History {

@@ -1,8 +1,9 @@
 /**
  * Verify, like `rclone check`: compares a local folder with the objects under its backup prefix
  * and lists what differs and what is missing on either side. The local side is backup's own
- * walk (same hidden-file, exclude, symlink rules), merged in key order with the listing, so
- * memory stays bounded; content is checked by verify_check.ts in a bounded pool.
+ * walk (same hidden-file, exclude, symlink rules), merged in key order with the listing by the
+ * march (local/march.ts), so memory stays bounded; content is checked by verify_check.ts in a
+ * bounded pool.
  *
  * Exit codes (`exitCode`): 0 only when every file matches and nothing is missing on either
  * side; 3 when the run finished and found differences, missing files, files it could not
@@ -12,6 +13,7 @@
  * @module
  */
 
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { EngineError, EXIT_PARTIAL, isAbortError } from "../core/errors.ts";
 import {
@@ -24,11 +26,12 @@ import {
 import { excludeMatcher } from "../local/exclude.ts";
 import { compareKeys } from "../core/keys.ts";
 import { iterateObjects, type RemoteObject } from "../s3/listing.ts";
-import { type LocalFile, walkFolder } from "../local/walk.ts";
+import { type LocalError, type LocalFile, walkFolder } from "../local/walk.ts";
 import { remoteFilter } from "../local/key_filter.ts";
-import { Semaphore } from "../../lib/semaphore.ts";
+import { march } from "../local/march.ts";
+import { TaskPool } from "../../lib/task_pool.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
-import type { History, RunStatus } from "../state/history.ts";
+import { type History, recordRun, type RunStatus } from "../state/history.ts";
 import { checkContent } from "./verify_check.ts";
 
 /** Everything verify needs. */
@@ -43,7 +46,7 @@ export interface VerifyOptions {
   download?: boolean;
   exclude?: readonly string[];
   includeHidden?: boolean;
-  /** Parallel checks (default 8). */
+  /** Parallel checks (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   signal?: AbortSignal;
   onEvent?: EventSink;
@@ -112,6 +115,29 @@ async function* remoteFiles(
   }
 }
 
+/**
+ * The regular files of backup's walk of `root`; an unreadable entry is passed to `unreadable`
+ * as the walk passes it (an unreadable root fails the run).
+ */
+async function* localFiles(
+  root: string,
+  opts: VerifyOptions,
+  unreadable: (entry: LocalError) => void,
+): AsyncGenerator<LocalFile> {
+  const walk = walkFolder(root, {
+    includeHidden: opts.includeHidden ?? false,
+    exclude: excludeMatcher(opts.exclude ?? []),
+    signal: opts.signal,
+  });
+  for await (const entry of walk) {
+    if (entry.kind === "file") yield entry;
+    else if (entry.kind === "error") {
+      if (entry.relPath === "") throw new EngineError("UsageError", `${root}: ${entry.message}`);
+      unreadable(entry);
+    }
+  }
+}
+
 async function checkRoot(folder: string): Promise<string> {
   try {
     const st = await Deno.stat(folder);
@@ -152,117 +178,92 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   let status: RunStatus = "success";
   let exitCode = 0;
   let errorText: string | null = null;
-  const slots = new Semaphore(opts.concurrency ?? 8);
-  const inFlight = new Set<Promise<void>>();
+  const pool = new TaskPool(opts.concurrency ?? DEFAULT_CONCURRENCY);
   let queued = 0;
   let read = 0;
   const keyOf = (rel: string) => opts.keyPrefix + rel;
 
-  const check = (l: LocalFile, r: RemoteRel) => {
+  const check = async (l: LocalFile, r: RemoteRel): Promise<void> => {
     queued += l.size * (opts.download ? 2 : 1);
     const item = { path: l.relPath, key: r.key };
-    const task = (async () => {
-      try {
-        const outcome = await checkContent({
-          client: opts.client,
-          bucket: opts.bucket,
-          key: r.key,
-          size: r.size,
-          etag: r.etag,
-          path: l.path,
-          localSize: l.size,
-          download: opts.download ?? false,
-          signal: opts.signal,
-          onRead: (kind, n) => {
-            if (kind === "hashed") report.bytes_hashed += n;
-            else report.bytes_downloaded += n;
-            read += n;
-            sink({ type: "progress", progress: progressPayload(op, l.relPath, read, queued) });
-          },
-        });
-        report.files_checked += 1;
-        if (outcome.result === "match") report.files_matched += 1;
-        else if (outcome.result === "differ") {
-          report.differences.push({ ...item, reason: outcome.reason });
-        } else report.unverified.push({ ...item, reason: outcome.reason });
-      } catch (e) {
-        if (isAbortError(e) || opts.signal?.aborted) return;
-        const err = toEngineError(e, {
-          action: `checking '${l.relPath}'`,
-          bucket: opts.bucket,
-          key: r.key,
-        });
-        report.errors.push({ ...item, reason: err.message, code: err.code });
-        sink({
-          type: "file-error",
-          operation_id: op,
-          file_name: l.relPath,
-          code: err.code,
-          message: err.message,
-        });
-      } finally {
-        slots.release();
-      }
-    })();
-    inFlight.add(task);
-    task.finally(() => inFlight.delete(task));
+    const errors = { action: `checking '${l.relPath}'`, bucket: opts.bucket, key: r.key };
+    try {
+      const outcome = await checkContent({
+        client: opts.client,
+        bucket: opts.bucket,
+        key: r.key,
+        size: r.size,
+        etag: r.etag,
+        path: l.path,
+        localSize: l.size,
+        download: opts.download ?? false,
+        signal: opts.signal,
+        errors,
+        onRead: (kind, n) => {
+          if (kind === "hashed") report.bytes_hashed += n;
+          else report.bytes_downloaded += n;
+          read += n;
+          sink({ type: "progress", progress: progressPayload(op, l.relPath, read, queued) });
+        },
+      });
+      report.files_checked += 1;
+      if (outcome.result === "match") report.files_matched += 1;
+      else if (outcome.result === "differ") {
+        report.differences.push({ ...item, reason: outcome.reason });
+      } else report.unverified.push({ ...item, reason: outcome.reason });
+    } catch (e) {
+      if (isAbortError(e) || opts.signal?.aborted) return;
+      const err = toEngineError(e, errors);
+      report.errors.push({ ...item, reason: err.message, code: err.code });
+      sink({
+        type: "file-error",
+        operation_id: op,
+        file_name: l.relPath,
+        code: err.code,
+        message: err.message,
+      });
+    }
   };
 
   try {
     const root = await checkRoot(opts.localFolder);
-    const walk = walkFolder(root, {
-      includeHidden: opts.includeHidden ?? false,
-      exclude: excludeMatcher(opts.exclude ?? []),
-      signal: opts.signal,
-    });
     const unreadable: string[] = [];
-    const nextLocal = async (): Promise<LocalFile | undefined> => {
-      for (;;) {
-        const { value, done } = await walk.next();
-        if (done) return undefined;
-        if (value.kind === "file") return value;
-        if (value.kind === "error") {
-          if (value.relPath === "") {
-            throw new EngineError("UsageError", `${root}: ${value.message}`);
-          }
-          if (value.isDir) unreadable.push(value.relPath + "/");
-          report.errors.push({
-            path: value.relPath,
-            key: keyOf(value.relPath),
-            reason: value.message,
-            code: "AccessDenied",
-          });
-        }
-      }
-    };
+    const local = localFiles(root, opts, (value) => {
+      if (value.isDir) unreadable.push(value.relPath + "/");
+      report.errors.push({
+        path: value.relPath,
+        key: keyOf(value.relPath),
+        reason: value.message,
+        code: "AccessDenied",
+      });
+    });
     const remote = remoteFiles(opts, (item) => report.missing_local.push(item));
-    const nextRemote = async () => (await remote.next()).value as RemoteRel | undefined;
-    let l = await nextLocal();
-    let r = await nextRemote();
-    while (l || r) {
+    const pairs = march(local, remote, {
+      localKey: (l) => keyOf(l.relPath),
+      remoteKey: (r) => r.key,
+    });
+    for await (const pair of pairs) {
       if (opts.signal?.aborted) break;
-      const c = !l ? 1 : !r ? -1 : compareKeys(l.relPath, r.rel);
-      if (c < 0) {
+      if (pair.kind === "local-only") {
+        const l = pair.local;
         report.missing_remote.push({
-          path: l!.relPath,
-          key: keyOf(l!.relPath),
+          path: l.relPath,
+          key: keyOf(l.relPath),
           reason: "no object in the bucket",
         });
-        l = await nextLocal();
-      } else if (c > 0) {
-        if (!unreadable.some((d) => r!.rel.startsWith(d))) {
-          report.missing_local.push({ path: r!.rel, key: r!.key, reason: "no local file" });
+      } else if (pair.kind === "remote-only") {
+        const r = pair.remote;
+        if (!unreadable.some((d) => r.rel.startsWith(d))) {
+          report.missing_local.push({ path: r.rel, key: r.key, reason: "no local file" });
         }
-        r = await nextRemote();
       } else {
-        await slots.acquire(opts.signal);
-        check(l!, r!);
-        [l, r] = [await nextLocal(), await nextRemote()];
+        const { local, remote } = pair;
+        await pool.submit(() => check(local, remote), opts.signal);
       }
     }
   } catch (e) {
     if (!(isAbortError(e) || opts.signal?.aborted)) {
-      await Promise.allSettled([...inFlight]);
+      await pool.drain();
       const err = toEngineError(e, {
         action: "verify",
         endpoint: opts.endpoint,
@@ -276,7 +277,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
       throw err;
     }
   }
-  await Promise.allSettled([...inFlight]);
+  await pool.drain();
   for (
     const list of [
       report.differences,
@@ -303,17 +304,17 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   function record() {
     report.duration_ms = Math.round(performance.now() - started);
     flush();
-    opts.history?.store.add({
+    if (!opts.history) return;
+    recordRun(opts.history.store, {
       command: "verify",
-      job: opts.history.job ?? null,
+      job: opts.history.job,
       profile: opts.history.profile,
       bucket: opts.bucket,
       prefix: opts.keyPrefix,
-      local_path: opts.localFolder,
-      started_at: startedAt,
-      finished_at: new Date().toISOString(),
+      localPath: opts.localFolder,
+      startedAt,
       status,
-      exit_code: exitCode,
+      exitCode,
       report,
       error: errorText,
     });

@@ -11,11 +11,12 @@
  * @module
  */
 
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { Readable } from "node:stream";
-import { throwIfAborted } from "../core/errors.ts";
-import { md5File, md5Stream } from "../core/hashing.ts";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { md5File } from "../core/hashing.ts";
+import { hashObject, type ObjectHash } from "../objects/hash_object.ts";
+import { headObject } from "../s3/object_head.ts";
 import { isPlainMd5Etag, knownMd5, unquoteEtag } from "../s3/object_meta.ts";
+import type { ErrorContext } from "../s3/sdk_errors.ts";
 
 /** The outcome of one check. */
 export type CheckOutcome =
@@ -38,38 +39,35 @@ export interface CheckInput {
   signal?: AbortSignal;
   /** Counts bytes read: local hashing and remote downloads. */
   onRead?: (kind: "hashed" | "downloaded", bytes: number) => void;
+  /** How a failed request is described (default: checking '<key>' in the bucket). */
+  errors?: ErrorContext;
+}
+
+/** How a failure of this check is described. */
+function errorsOf(input: CheckInput): ErrorContext {
+  return input.errors ??
+    { action: `checking '${input.key}'`, bucket: input.bucket, key: input.key };
 }
 
 async function remoteMd5ByHead(input: CheckInput): Promise<string | undefined> {
-  const out = await input.client.send(
-    new HeadObjectCommand({ Bucket: input.bucket, Key: input.key }),
-    { abortSignal: input.signal },
-  );
-  return knownMd5(out.Metadata, out.ETag, out.ServerSideEncryption);
+  const head = await headObject(input.client, {
+    bucket: input.bucket,
+    key: input.key,
+    signal: input.signal,
+    errors: errorsOf(input),
+  });
+  return knownMd5(head.metadata, head.etag, head.sse);
 }
 
-async function remoteMd5ByDownload(
-  input: CheckInput,
-): Promise<{ actual: string; claimed?: string }> {
-  const out = await input.client.send(
-    new GetObjectCommand({ Bucket: input.bucket, Key: input.key }),
-    { abortSignal: input.signal },
-  );
-  const hash = md5Stream();
-  const body = out.Body as Readable | undefined;
-  if (body) {
-    try {
-      for await (const chunk of body as AsyncIterable<Uint8Array>) {
-        throwIfAborted(input.signal);
-        hash.update(chunk);
-        input.onRead?.("downloaded", chunk.length);
-      }
-    } finally {
-      body.destroy?.();
-    }
-  }
-  const claimed = knownMd5(out.Metadata, out.ETag, out.ServerSideEncryption);
-  return { actual: hash.finish().hex, ...(claimed ? { claimed } : {}) };
+function remoteMd5ByDownload(input: CheckInput): Promise<ObjectHash> {
+  return hashObject({
+    client: input.client,
+    bucket: input.bucket,
+    key: input.key,
+    signal: input.signal,
+    onBytes: (n) => input.onRead?.("downloaded", n),
+    errors: errorsOf(input),
+  });
 }
 
 async function localMd5(input: CheckInput): Promise<string> {
