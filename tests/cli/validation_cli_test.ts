@@ -84,7 +84,7 @@ Deno.test("put: a bad storage class or a KMS key with AES256 is exit 2 before an
       box.env,
     );
     assertEquals(kms.code, 2, kms.stderr);
-    assertIncludes(kms.stderr, "--sse-kms-key-id: needs --sse aws:kms, not AES256.");
+    assertIncludes(kms.stderr, "--sse-kms-key-id needs --sse aws:kms, not AES256.");
   } finally {
     await dir.cleanup();
     await box.cleanup();

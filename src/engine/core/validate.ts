@@ -222,7 +222,9 @@ export function validateSse(
   }
   if (kmsKeyId !== undefined) {
     if (out.sse === "AES256") {
-      fail({ field: "--sse-kms-key-id", code: "UsageError" }, "needs --sse aws:kms, not AES256.");
+      throw new EngineError("UsageError", "--sse-kms-key-id needs --sse aws:kms, not AES256.", {
+        field: "--sse-kms-key-id",
+      });
     }
     const id = String(kmsKeyId).trim();
     if (id === "") fail({ field: "--sse-kms-key-id", code: "UsageError" }, "is empty.");
