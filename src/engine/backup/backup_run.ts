@@ -202,11 +202,17 @@ export class BackupRun {
           bucket: this.cfg.bucket,
           key: item.key,
           signal: this.signal,
-          errors: this.#errorContext("reading the checksum of", item.key),
+          // With the key: a HEAD's 404 has no body, and without it reads as "no such bucket".
+          errors: {
+            ...this.#errorContext("reading the checksum of", item.key),
+            key: displayKey(this.cfg.pathPrefix, item.key),
+          },
         });
         remoteMd5 = md5Base64ToHex(head.metadata[META_MD5]) ?? null;
       } catch (e) {
-        const err = this.#classify(e, "reading the checksum of", item.key);
+        const err = e instanceof EngineError
+          ? e
+          : this.#classify(e, "reading the checksum of", item.key);
         if (err.code !== "KeyNotFound") return this.#fileFailed(item, local, err, false);
         remoteMd5 = null;
       }

@@ -18,7 +18,8 @@
  */
 
 import { dirname } from "node:path";
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { headObject } from "../s3/object_head.ts";
 import type { BandwidthLimiter } from "../core/bandwidth.ts";
 import { EngineError } from "../core/errors.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
@@ -28,7 +29,6 @@ import type { DownloadRecords } from "../state/download_records.ts";
 import {
   expectedWait,
   needsThaw,
-  parseRestoreHeader,
   requestThaw,
   THAW_TIERS,
   type ThawTier,
@@ -169,18 +169,17 @@ export async function getObject(req: GetObjectRequest): Promise<GetObjectResult>
     fallback: "DownloadFailed" as const,
   };
   try {
-    const head = await req.client.send(
-      new HeadObjectCommand({
-        Bucket: req.bucket,
-        Key: req.key,
-        ...(req.versionId ? { VersionId: req.versionId } : {}),
-      }),
-      { abortSignal: req.signal },
-    );
-    const size = head.ContentLength ?? 0;
-    const thaw = parseRestoreHeader(head.Restore).state;
-    if (needsThaw(head.StorageClass) && thaw !== "thawed") {
-      throw await coldError(req, name, head.StorageClass!, thaw);
+    const head = await headObject(req.client, {
+      bucket: req.bucket,
+      key: req.key,
+      ...(req.versionId ? { versionId: req.versionId } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+      errors: errCtx,
+    });
+    const size = head.size;
+    const thaw = head.restore?.state ?? "frozen";
+    if (needsThaw(head.storageClass) && thaw !== "thawed") {
+      throw await coldError(req, name, head.storageClass!, thaw);
     }
     await checkWritable(req.dest);
     let done = 0;

@@ -2,21 +2,21 @@
  * Removing named objects (`eigen-s3 rm KEY...`). Each key names exactly one object, as typed
  * after the path prefix (no normalisation: `/a` is not `a`, an NFD name is not its NFC twin).
  * Keys that do not exist are reported rather than silently accepted (S3 itself answers a delete
- * of a missing key with success): every key is looked up with a HEAD first (8 at a time), then
+ * of a missing key with success): every key is looked up with a HEAD first (a few at a time), then
  * the existing ones are deleted in batches (s3/delete.ts).
  *
  * @module
  */
 
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
+import { headObject } from "../s3/object_head.ts";
 import { EngineError } from "../core/errors.ts";
 import { displayKey, existingKey } from "../core/keys.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import { deleteKeys } from "../s3/delete.ts";
 import { Semaphore } from "../../lib/semaphore.ts";
 
-/** Lookups in flight at once. */
-const HEAD_CONCURRENCY = 8;
 
 /** One key that was not deleted (`KeyNotFound` when it did not exist). */
 export interface RemoveError {
@@ -66,19 +66,21 @@ export async function removeObjects(req: RemoveRequest): Promise<RemoveResult> {
   const { client, bucket, pathPrefix, endpoint, signal } = req;
   const missing = new Map<string, RemoveError>();
   const existing: string[] = [];
-  const slots = new Semaphore(HEAD_CONCURRENCY);
+  const slots = new Semaphore(DEFAULT_CONCURRENCY);
   await Promise.all(req.keys.map((k) =>
     slots.run(async () => {
       const key = existingKey(pathPrefix, k);
       try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
-          abortSignal: signal,
+        await headObject(client, {
+          bucket,
+          key,
+          ...(signal ? { signal } : {}),
+          errors: { action: `deleting '${k}'`, endpoint, bucket, key: k },
         });
         existing.push(key);
       } catch (e) {
-        const err = toEngineError(e, { action: `deleting '${k}'`, endpoint, bucket, key: k });
-        if (err.code !== "KeyNotFound") throw err;
-        missing.set(k, { key: k, code: err.code, message: err.message });
+        if (!(e instanceof EngineError) || e.code !== "KeyNotFound") throw e;
+        missing.set(k, { key: k, code: e.code, message: e.message });
       }
     }, signal)
   ));
