@@ -43,6 +43,25 @@ function wording(secretLabel: string): ProfileWording {
   };
 }
 
+/** How the interactive questions name the fields: by their question. */
+const PROMPT_WORDING: ProfileWording = {
+  labels: {
+    name: "Profile",
+    endpoint: "Endpoint URL",
+    region: "Region",
+    bucket: "Bucket",
+    accessKeyId: "Access key id",
+    pathPrefix: "Path prefix",
+    secret: "Secret access key",
+  },
+  missing: {
+    bucket: "Bucket: an answer is needed (the bucket that holds the backups).",
+    accessKeyId: "Access key id: an answer is needed.",
+    secret: "Secret access key: an answer is needed.",
+  },
+  noStoredSecret: (name) => `Profile '${name}' has no stored secret: type it.`,
+};
+
 /** Runs configure. */
 export default async function configure(
   ctx: CliContext,
@@ -56,74 +75,123 @@ export default async function configure(
   const fromStdin = opts.secretStdin === true;
   const interactive = canPrompt() && !g.json && !fromStdin;
   const words = wording(fromStdin ? "--secret-stdin" : "secret access key");
+  // On a terminal a wrong or empty answer is said and asked again; from flags it is an error.
   const ask = async (
     field: Exclude<ProfileField, "secret" | "name">,
     label: string,
     given: string | undefined,
     fallback: string,
-  ) =>
-    checkField(field, given ?? (interactive ? await promptLine(label, fallback) : fallback), words);
+  ): Promise<string> => {
+    if (given !== undefined || !interactive) {
+      return checkField(field, given ?? fallback, words);
+    }
+    for (;;) {
+      const answer = await promptLine(label, fallback);
+      try {
+        return checkField(field, answer, PROMPT_WORDING);
+      } catch (e) {
+        if (!(e instanceof EngineError) || e.code === "Interrupted") throw e;
+        ctx.out.notice(e.message);
+      }
+    }
+  };
 
   if (interactive) {
     ctx.out.notice(`Configuring profile '${name}' (Enter keeps the value in brackets).`);
   }
-  const endpoint = await ask(
-    "endpoint",
-    "Endpoint URL (empty for AWS S3)",
-    g.endpoint,
-    existing?.endpoint ?? "",
-  );
-  const region = await ask("region", "Region", g.region, existing?.region ?? "us-east-1");
-  const bucket = await ask("bucket", "Bucket", g.bucket, existing?.bucket_name ?? "");
-  const accessKeyId = await ask(
-    "accessKeyId",
-    "Access key id",
-    opts.accessKeyId as string | undefined,
-    existing?.access_key_id ?? "",
-  );
-  const pathPrefix = await ask(
-    "pathPrefix",
-    "Path prefix (optional)",
-    g.pathPrefix,
-    existing?.path_prefix ?? "",
-  );
-
+  const answers = {
+    endpoint: existing?.endpoint ?? "",
+    region: existing?.region ?? "us-east-1",
+    bucket: existing?.bucket_name ?? "",
+    accessKeyId: existing?.access_key_id ?? "",
+    pathPrefix: existing?.path_prefix ?? "",
+  };
   let secret: string | null = null;
-  if (fromStdin) {
-    if (Deno.stdin.isTerminal()) {
-      throw new EngineError(
-        "UsageError",
-        '--secret-stdin: stdin is a terminal: pipe the key, e.g. printf %s "$KEY" | eigen-s3 configure --secret-stdin',
-      );
-    }
-    secret = await readSecretFromStdin();
-  } else if (interactive) {
-    const typed = await promptSecret(
-      existing ? "Secret access key (Enter keeps the stored one)" : "Secret access key",
+  let keepSecret = existing !== undefined;
+  const askAll = async () => {
+    answers.endpoint = await ask(
+      "endpoint",
+      "Endpoint URL (empty for AWS S3)",
+      g.endpoint,
+      answers.endpoint,
     );
-    secret = typed === "" && existing ? null : typed;
-  }
+    answers.region = await ask("region", "Region", g.region, answers.region);
+    answers.bucket = await ask("bucket", "Bucket", g.bucket, answers.bucket);
+    answers.accessKeyId = await ask(
+      "accessKeyId",
+      "Access key id",
+      opts.accessKeyId as string | undefined,
+      answers.accessKeyId,
+    );
+    answers.pathPrefix = await ask(
+      "pathPrefix",
+      "Path prefix (optional)",
+      g.pathPrefix,
+      answers.pathPrefix,
+    );
+    if (fromStdin) {
+      if (Deno.stdin.isTerminal()) {
+        throw new EngineError(
+          "UsageError",
+          '--secret-stdin: stdin is a terminal: pipe the key, e.g. printf %s "$KEY" | eigen-s3 configure --secret-stdin',
+        );
+      }
+      secret = await readSecretFromStdin();
+    } else if (interactive) {
+      for (;;) {
+        const typed = await promptSecret(
+          keepSecret || secret !== null
+            ? "Secret access key (Enter keeps the one given before)"
+            : "Secret access key",
+        );
+        if (typed !== "") {
+          secret = typed;
+          break;
+        }
+        if (secret !== null || keepSecret) break;
+        ctx.out.notice(PROMPT_WORDING.missing.secret);
+      }
+    }
+  };
+  await askAll();
+  keepSecret = keepSecret && secret === null;
 
-  const tested = opts.test !== false;
-  const r = await saveProfile(
-    {
-      name,
-      endpoint,
-      region,
-      bucket,
-      accessKeyId,
-      secret,
-      pathPrefix,
-      ...(opts.secretBackend ? { secretBackend: opts.secretBackend as SecretBackendName } : {}),
-    },
-    {
-      configPath: ctx.configPath,
-      secrets: await ctx.secrets(),
-      signal: ctx.signal,
-      wording: words,
-      skipTest: !tested,
-    },
-  );
+  let tested = opts.test !== false;
+  const secrets = await ctx.secrets();
+  const save = (skipTest: boolean) =>
+    saveProfile(
+      {
+        name,
+        ...answers,
+        secret,
+        ...(opts.secretBackend ? { secretBackend: opts.secretBackend as SecretBackendName } : {}),
+      },
+      {
+        configPath: ctx.configPath,
+        secrets,
+        signal: ctx.signal,
+        wording: words,
+        skipTest,
+      },
+    );
+  let r = await save(!tested);
+  // On a terminal a failed connection test loses nothing: edit the answers, or save anyway.
+  while (!r.saved && interactive) {
+    ctx.out.notice(`${r.error.message}`);
+    const choice = (await promptLine(
+      "Connection test failed: [e]dit the answers, [s]ave anyway, or [q]uit",
+      "e",
+    )).trim().toLowerCase();
+    if (choice.startsWith("s")) {
+      tested = false;
+      r = await save(true);
+    } else if (choice.startsWith("e")) {
+      await askAll();
+      r = await save(false);
+    } else {
+      break;
+    }
+  }
   if (!r.saved) {
     throw new EngineError(
       r.error.code,
@@ -151,7 +219,9 @@ export default async function configure(
     "configure",
     result,
     () =>
-      `Saved profile '${name}': bucket '${bucket}' at ${endpoint || "AWS S3"} (${region})` +
+      `Saved profile '${name}': bucket '${answers.bucket}' at ${
+        answers.endpoint || "AWS S3"
+      } (${answers.region})` +
       `${
         tested ? ", connection tested" : ", not tested"
       }.\nSecret access key stored in ${r.secretLocation}.`,
