@@ -20,7 +20,8 @@ import { emptyReport, type SyncReport } from "./backup_report.ts";
 import { BackupRun } from "./backup_run.ts";
 import { EngineError } from "../core/errors.ts";
 import { type EventSink, newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
-import { excludeMatcher } from "../local/exclude.ts";
+import { type FilterInput, type FilterOptions, loadFilter } from "../local/filter_options.ts";
+import { type Clock, systemClock } from "../../lib/clock.ts";
 import type { History } from "../state/history.ts";
 import { compareKeys, displayKey, folderKeyPrefix } from "../core/keys.ts";
 import { iterateObjects } from "../s3/listing.ts";
@@ -35,16 +36,17 @@ import { walkFolder } from "../local/walk.ts";
 export type { PlanEntry, SyncError, SyncReport } from "./backup_report.ts";
 export { planBackup } from "./backup_plan.ts";
 
-/** The flags of `backup` (DESIGN.md). */
-export interface BackupOptions {
+/**
+ * The flags of `backup` (DESIGN.md), with the filter flags (`include`, `exclude`,
+ * `excludeFrom`, `filesFrom`, `minSize`, `maxAge`, ...: see filter_options.ts).
+ */
+export interface BackupOptions extends FilterOptions {
   /** Plan everything, change nothing (no upload, delete, manifest or history write). */
   dryRun?: boolean;
   /** Delete objects under the prefix that are no longer in the folder (guarded). */
   delete?: boolean;
   /** Most deletions allowed (default 50% of the objects under the prefix). */
   maxDelete?: MaxDelete;
-  /** Globs matched against relative paths; matching files and folders are left out. */
-  exclude?: string[];
   /** Back up dotfiles and dot-folders too. */
   includeHidden?: boolean;
   /** Files transferred at once, and request slots shared by their parts (default {@link DEFAULT_CONCURRENCY}). */
@@ -88,6 +90,10 @@ export interface BackupRequest {
   job?: string;
   events?: EventSink;
   signal?: AbortSignal;
+  /** Time for ages, --max-duration and --bwlimit timetables (default: the system clock). */
+  clock?: Clock;
+  /** Standard input, for list files given as '-' (CLI only). */
+  input?: FilterInput;
 }
 
 /**
@@ -155,7 +161,8 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
   const throttled = throttleProgress(req.events ?? NO_EVENTS);
   const events = throttled.sink;
   const target = targetId(endpoint, bucket);
-  const exclude = excludeMatcher(opts.exclude ?? []);
+  const clock = req.clock ?? systemClock;
+  const filter = await loadFilter(opts, clock.now(), req.input);
   const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   if (dryRun && !req.state.manifest.readOnly) {
     // Defence in depth: a dry run never gets a writable manifest.
@@ -192,7 +199,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     try {
       const walk = walkFolder(req.localFolder, {
         includeHidden: opts.includeHidden,
-        exclude,
+        filter,
         signal: run.signal,
       });
       const listing = iterateObjects(req.client, bucket, keyPrefix, run.signal);
@@ -200,7 +207,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
         keyPrefix,
         delete: opts.delete,
         includeHidden: opts.includeHidden,
-        exclude,
+        filter,
         etagsNotMd5: opts.upload?.sse === "aws:kms",
       });
       for await (const item of plan) {
@@ -213,6 +220,10 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
       }
     }
     await run.drain();
+    if (filter.counts.size > 0) {
+      report.files_excluded = filter.counts.files();
+      report.bytes_excluded = filter.counts.bytes();
+    }
     if (req.signal?.aborted) throw interrupted();
     if (run.fatal) throw run.fatal;
     if (run.foreignKeys > 0) {
@@ -232,6 +243,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
         keyPrefix,
         s3Url,
         maxDelete: opts.maxDelete,
+        filtered: filter.active,
       });
     }
     await sweepStaleUploads(run);

@@ -50,6 +50,16 @@ export interface SyncReport {
   resumed_parts: number;
   /** Stale multipart uploads of earlier runs that were aborted. */
   stale_uploads_aborted: number;
+  /**
+   * Files each filter rule left out, by rule: an exclude pattern as given, or the flag and its
+   * value ("--max-size 2G", "--exclude-if-present .nobackup", "(not matched by --include)");
+   * 0 for a rule that matched nothing. A folder left out whole by an exclude pattern or a marker
+   * counts the files under it; folders outside --include or --files-from are not walked and
+   * not counted. Present when any filter is set.
+   */
+  files_excluded?: Record<string, number>;
+  /** The bytes of those files, by the same rules. */
+  bytes_excluded?: Record<string, number>;
   /** Full key prefix the folder was backed up to (relative to the path prefix). */
   prefix: string;
   dry_run: boolean;

@@ -13,7 +13,7 @@ import type { ConfigFile } from "../config/config.ts";
 import { parseCron, validateTimezone } from "./cron_schedule.ts";
 import { parseWindow, type TimeWindow } from "./time_window.ts";
 import { parseMaxDelete } from "../backup/backup_guards.ts";
-import { excludeMatcher } from "../local/exclude.ts";
+import { excludeFilter } from "../local/filter.ts";
 import { type FieldRef, parseRate, validateInt, validateProfileName } from "../core/validate.ts";
 
 /** How to tell the user a run finished. */
@@ -236,7 +236,7 @@ export function validateJob(raw: unknown, at: JobFieldRef): Job {
     }
     job.exclude = [...r.exclude] as string[];
     try {
-      excludeMatcher(job.exclude);
+      excludeFilter(job.exclude);
     } catch (e) {
       fail(at("exclude"), (e as Error).message.replace(/^--exclude: /, ""));
     }
