@@ -12,6 +12,7 @@ import { helpSettings, reflow } from "./help_format.ts";
 import { suggest } from "../lib/suggest.ts";
 import { VERSION } from "../version.ts";
 import { lazy, type Loader } from "./command_module.ts";
+import { addFilterOptions } from "./filter_flags.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -118,7 +119,7 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .action(act(lazy("./commands/history.ts")));
   // -- further commands register below (backup, restore, verify, schedule, daemon, lifecycle, tui) --
   // backup (issue 4)
-  program.command("backup")
+  const backup = program.command("backup")
     .description("back up a folder incrementally (only new and changed files are uploaded)")
     .argument("<local_folder>", "the folder to back up")
     .argument(
@@ -136,7 +137,8 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
       new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]),
     )
     .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
-    .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K")
+    .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K");
+  addFilterOptions(backup, "backup")
     .addHelpText(
       "after",
       reflow(`
@@ -150,7 +152,7 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 i
     )
     .action(act(lazy("./commands/backup.ts")));
   // restore + verify (issue 5)
-  program.command("restore")
+  const restore = program.command("restore")
     .description(
       "restore a backed-up prefix into a folder (resumable, verified, never outside the folder)",
     )
@@ -170,7 +172,8 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 i
         "Bulk",
         "Expedited",
       ]),
-    )
+    );
+  addFilterOptions(restore, "restore")
     .addHelpText(
       "after",
       reflow(`
@@ -180,7 +183,7 @@ resume). Unsafe keys ('..', absolute, backslash, NUL, names over 255 bytes) are 
 skipped; symbolic links in LOCAL_FOLDER are never followed.`),
     )
     .action(act(lazy("./commands/restore.ts")));
-  program.command("verify")
+  const verify = program.command("verify")
     .description("compare a folder with its backup (like rclone check)")
     .argument("<local_folder>", "the backed-up folder")
     .argument(
@@ -188,9 +191,15 @@ skipped; symbolic links in LOCAL_FOLDER are never followed.`),
       "backup prefix (default: the folder's name, as for backup; '' for the path prefix itself)",
     )
     .option("--download", "read and hash the stored bytes instead of trusting stored MD5s")
-    .option("--exclude <glob>", "paths the backup excluded (repeatable)", collect, [])
+    .option(
+      "--exclude <glob>",
+      "paths the backup excluded (repeatable; give its filters)",
+      collect,
+      [],
+    )
     .option("--include-hidden", "the backup included hidden files")
-    .option("--concurrency <n>", "parallel checks", String(DEFAULT_CONCURRENCY))
+    .option("--concurrency <n>", "parallel checks", String(DEFAULT_CONCURRENCY));
+  addFilterOptions(verify, "verify")
     .addHelpText(
       "after",
       reflow(`

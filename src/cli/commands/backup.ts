@@ -1,8 +1,10 @@
 /**
  * `eigen-s3 backup LOCAL_FOLDER [S3_PREFIX]`: incremental folder backup (engine/backup/backup.ts).
  * S3_PREFIX defaults to the folder's own name. Flags: --dry-run, --delete, --max-delete,
- * --exclude, --include-hidden, --concurrency, --storage-class, --sse, --sse-kms-key-id,
- * --bwlimit; defaults for concurrency, bwlimit and storage class come from the config file.
+ * --include-hidden, --concurrency, --storage-class, --sse, --sse-kms-key-id, --bwlimit, and the
+ * filter flags (--include, --exclude, --include-from, --exclude-from, --files-from,
+ * --files-from0, --exclude-if-present, --min-size, --max-size, --min-age, --max-age, --dump
+ * filters); defaults for concurrency, bwlimit and storage class come from the config file.
  *
  * Exit: 0 everything backed up, 3 some files failed (listed in `errors`), 8 refused by a
  * delete guard, 130 interrupted; the others per DESIGN.md.
@@ -26,6 +28,7 @@ import { reportExitCode, type SyncReport } from "../../engine/backup/backup_repo
 import { openBackupState } from "../../engine/backup/backup_state.ts";
 import { connect, s3Url } from "./common.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
+import { excludedLines, filterInput, filterOptionsOf } from "./filter_common.ts";
 
 const usage = (field: string) => ({ field, code: "UsageError" as const });
 
@@ -66,6 +69,7 @@ function humanSummary(report: SyncReport, folder: string, url: string, verbose: 
       }.`,
     );
   }
+  lines.push(...excludedLines(report.files_excluded, report.bytes_excluded));
   if (report.errors.length > 0) {
     lines.push(`${report.errors.length} failed (run again to retry them):`);
     for (const e of report.errors) lines.push(`  ${e.path}: ${e.message}`);
@@ -121,10 +125,10 @@ export default async function backup(
       localFolder,
       s3Prefix,
       options: {
+        ...filterOptionsOf(opts),
         dryRun,
         delete: opts.delete === true,
         maxDelete,
-        exclude: (opts.exclude as string[] | undefined) ?? [],
         includeHidden: opts.includeHidden === true,
         concurrency,
         bwlimit,
@@ -136,6 +140,7 @@ export default async function backup(
       state,
       events: (e) => ctx.out.event(e),
       signal: ctx.signal,
+      input: filterInput(ctx, opts),
     });
     const url = s3Url(bucket, `${s3.settings.pathPrefix}${report.prefix}`);
     ctx.out.result(

@@ -22,6 +22,7 @@ import type { RestoreReport } from "../../engine/restore/restore_report.ts";
 import { sqliteDownloadRecords } from "../../engine/state/download_records.ts";
 import { sqliteHistory } from "../../engine/state/history.ts";
 import { printableKey } from "../../engine/local/safe_path.ts";
+import { excludedLines, filterInput, filterOptionsOf } from "./filter_common.ts";
 import { connect } from "./common.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
 
@@ -65,7 +66,8 @@ export default async function restore(
     endpoint,
     dryRun,
     overwrite: opts.overwrite === true,
-    exclude: (opts.exclude as string[] | undefined) ?? [],
+    ...filterOptionsOf(opts),
+    input: filterInput(ctx, opts),
     concurrency,
     bwlimit,
     at,
@@ -144,6 +146,7 @@ function render(
       }; skipped ${report.files_skipped}${skipText}.`,
     );
   }
+  out.push(...excludedLines(report.files_excluded, report.bytes_excluded));
   for (const c of report.cold) {
     const wait = c.expected_wait
       ? `a ${c.tier} thaw takes ${c.expected_wait}`
