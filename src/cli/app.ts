@@ -19,7 +19,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const EXIT_HELP = `
 Exit codes: 0 success, 1 failed, 2 usage error, 3 partial (some files failed), 4 not configured,
 5 invalid credentials or access denied, 6 bucket or key not found, 7 network, 8 refused for
-safety, 130 interrupted.
+safety, 9 cut off by --max-duration or --max-transfer (run again to go on), 130 interrupted.
 
 Settings come from flags, then AWS_* environment variables and ~/.aws files, then the profile
 saved by 'eigen-s3 configure'. Keys are relative to the profile's path prefix.`;
@@ -137,7 +137,13 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
       new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]),
     )
     .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
-    .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K");
+    .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K")
+    .option("--max-duration <duration>", "stop the run after DURATION, e.g. 5h, 90m (exit 9)")
+    .option("--max-transfer <size>", "stop the run after sending SIZE, e.g. 10G (exit 9)")
+    .option(
+      "--cutoff-mode <mode>",
+      "hard (stop uploads now; default), soft (let them finish) or cautious (never pass the size)",
+    );
   addFilterOptions(backup, "backup")
     .addHelpText(
       "after",
@@ -147,8 +153,10 @@ defaults to the folder's own name: 'eigen-s3 backup ~/Photos' writes under 'Phot
 Unchanged files are found from a local manifest plus the listing (no request per file);
 symbolic links are not followed. --delete is refused (exit 8) when the folder is missing or
 empty, or when more than --max-delete objects would go; nothing is deleted when a file failed.
-Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 interrupted
-(run again to resume).`),
+--max-duration/--max-transfer cut a run off cleanly: nothing is deleted, the report says what
+was left, and the next run goes on (interrupted multipart uploads resume).
+Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 9 cut off by
+--max-duration or --max-transfer, 130 interrupted (run again to resume).`),
     )
     .action(act(lazy("./commands/backup.ts")));
   // restore + verify (issue 5)

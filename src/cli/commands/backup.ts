@@ -26,6 +26,7 @@ import { defaultS3Prefix, runBackup } from "../../engine/backup/backup.ts";
 import { type MaxDelete, parseMaxDelete } from "../../engine/backup/backup_guards.ts";
 import { reportExitCode, type SyncReport } from "../../engine/backup/backup_report.ts";
 import { openBackupState } from "../../engine/backup/backup_state.ts";
+import { parseCutoff } from "../../engine/backup/backup_cutoff.ts";
 import { connect, s3Url } from "./common.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
 import { excludedLines, filterInput, filterOptionsOf } from "./filter_common.ts";
@@ -69,6 +70,16 @@ function humanSummary(report: SyncReport, folder: string, url: string, verbose: 
       }.`,
     );
   }
+  if (report.cut_off) {
+    const c = report.cut_off;
+    lines.push(
+      `Cut off by --${c.by} after ${
+        formatDuration(c.after_ms)
+      } (${c.mode}): ${c.files_left} file(s) (${formatBytes(c.bytes_left)}) left for the next run${
+        c.deletions_skipped ? `, ${c.deletions_skipped} deletion(s) not made` : ""
+      }. Run the backup again to go on.`,
+    );
+  }
   lines.push(...excludedLines(report.files_excluded, report.bytes_excluded));
   if (report.errors.length > 0) {
     lines.push(`${report.errors.length} failed (run again to retry them):`);
@@ -108,6 +119,11 @@ export default async function backup(
     ? undefined
     : validateStorageClass(givenClass, { field: "--storage-class", code: "UsageError" });
   const dryRun = opts.dryRun === true;
+  const cutoff = parseCutoff({
+    maxDuration: opts.maxDuration as string | undefined,
+    maxTransfer: opts.maxTransfer as string | undefined,
+    cutoffMode: opts.cutoffMode as string | undefined,
+  }, (f) => usage(`--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
 
   const s3 = await connect(ctx, { concurrency });
   const { bucket } = s3.settings;
@@ -131,6 +147,9 @@ export default async function backup(
         maxDelete,
         includeHidden: opts.includeHidden === true,
         concurrency,
+        maxDuration: cutoff.maxDuration,
+        maxTransfer: cutoff.maxTransfer,
+        cutoffMode: cutoff.mode,
         bwlimit,
         upload: {
           ...(storageClass ? { storageClass } : {}),

@@ -18,6 +18,8 @@ import { planBackup } from "./backup_plan.ts";
 import { recordBackupRun } from "./backup_record.ts";
 import { emptyReport, type SyncReport } from "./backup_report.ts";
 import { BackupRun } from "./backup_run.ts";
+import { Cutoff, type CutoffMode } from "./backup_cutoff.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 import { EngineError } from "../core/errors.ts";
 import { type EventSink, newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
 import { type FilterInput, type FilterOptions, loadFilter } from "../local/filter_options.ts";
@@ -59,6 +61,12 @@ export interface BackupOptions extends FilterOptions {
   bwlimit?: number;
   /** Per-file retries (default {@link UPLOAD_RETRY}: 3 attempts, 1 s base backoff with jitter). */
   retry?: RetryPolicy;
+  /** `--max-duration`: cut the run off after this many milliseconds (see backup_cutoff.ts). */
+  maxDuration?: number;
+  /** `--max-transfer`: cut the run off once this many bytes were sent. */
+  maxTransfer?: number;
+  /** `--cutoff-mode`: hard (default), soft or cautious. */
+  cutoffMode?: CutoffMode;
 }
 
 /** Where a backup goes: the resolved settings of the run (only these fields are used). */
@@ -102,6 +110,30 @@ export interface BackupRequest {
  */
 export function defaultS3Prefix(localFolder: string): string {
   return basename(resolve(localFolder)).normalize("NFC");
+}
+
+/** The run's limits, when any is set; it tells the user (an event) when it cuts the run off. */
+function cutoffOf(
+  opts: BackupOptions,
+  clock: Clock,
+  events: EventSink,
+): Cutoff | undefined {
+  const cutoff = new Cutoff(
+    { maxDuration: opts.maxDuration, maxTransfer: opts.maxTransfer, mode: opts.cutoffMode },
+    clock,
+    (by, mode) => {
+      const limit = by === "max-duration"
+        ? `--max-duration ${formatDuration(opts.maxDuration ?? 0)}`
+        : `--max-transfer ${formatBytes(opts.maxTransfer ?? 0)}`;
+      const then = mode === "hard"
+        ? "uploads in flight stop now (multipart uploads resume next run)"
+        : "no new upload starts; uploads in flight finish";
+      events({ type: "notice", message: `${limit} reached: ${then}.` });
+    },
+  );
+  if (cutoff.active) return cutoff;
+  cutoff.stop();
+  return undefined;
 }
 
 function interrupted(): EngineError {
@@ -169,6 +201,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     throw new EngineError("SdkError", "internal: a dry run needs the read-only manifest");
   }
   const records = dryRun ? undefined : req.state.records;
+  const cutoff = dryRun ? undefined : cutoffOf(opts, clock, events);
   const run = new BackupRun({
     client: req.client,
     bucket,
@@ -188,6 +221,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     events,
     operationId: newOperationId("backup"),
     report,
+    ...(cutoff ? { cutoff } : {}),
   });
   const onAbort = () => run.controller.abort(req.signal?.reason);
   if (req.signal?.aborted) onAbort();
@@ -233,7 +267,20 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
           `${run.foreignKeys} object(s) under ${s3Url} have keys no local file maps to (not NFC, or empty/'.'/'..' parts): left alone.`,
       });
     }
-    if (opts.delete) {
+    const cutOff = cutoff?.report(run.deletions.length);
+    if (cutOff) {
+      report.cut_off = cutOff;
+      events({
+        type: "notice",
+        message: `Cut off by --${cutOff.by}: ${cutOff.files_left} file(s) (${
+          formatBytes(cutOff.bytes_left)
+        }) left for the next run${
+          cutOff.deletions_skipped > 0
+            ? `; ${cutOff.deletions_skipped} deletion(s) not made (a cut-off run deletes nothing)`
+            : ""
+        }.`,
+      });
+    } else if (opts.delete) {
       await applyDeletions(run, {
         client: req.client,
         bucket,
@@ -246,7 +293,8 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
         filtered: filter.active,
       });
     }
-    await sweepStaleUploads(run);
+    // Uploads of earlier runs the cut-off run did not reach are not stale.
+    if (!cutOff) await sweepStaleUploads(run);
     report.duration_ms = Math.round(performance.now() - started);
     report.errors.sort((a, b) => compareKeys(a.key, b.key));
     report.plan?.sort((a, b) => compareKeys(a.key, b.key));
@@ -255,6 +303,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     failure = req.signal?.aborted ? interrupted() : e;
     throw failure;
   } finally {
+    cutoff?.stop();
     req.signal?.removeEventListener("abort", onAbort);
     report.duration_ms = Math.round(performance.now() - started);
     throttled.flush();

@@ -22,6 +22,12 @@ export class BackupProgress {
     this.bytesTotal += size;
   }
 
+  /** A scheduled file will not be uploaded in this run after all (the run was cut off). */
+  dropped(size: number): void {
+    this.filesTotal -= 1;
+    this.bytesTotal -= size;
+  }
+
   /** A scheduled file turned out to have another size (it changed). */
   resized(delta: number): void {
     this.bytesTotal += delta;
