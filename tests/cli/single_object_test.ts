@@ -19,7 +19,6 @@ import {
   listKeys,
   randomBytes,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
   s3Test,
@@ -493,7 +492,7 @@ Deno.test(s3Test("no profile, or a secret passed nowhere: exit 4 / 2 with the fi
   }
 });
 
-Deno.test(rgwOnly("configure refuses a wrong secret and saves nothing"), async () => {
+Deno.test(s3Test("configure refuses a wrong secret and saves nothing", "signatures"), async () => {
   const raw = rawClient();
   const bucket = await createTestBucket(raw, "wrong");
   const box = await sandbox();
