@@ -74,6 +74,13 @@ async function awsFiles(paths: string[]): Promise<string[]> {
     .map((f) => relative(Deno.cwd(), f)).sort();
 }
 
+const KIND_NAMES: Record<string, string> = {
+  rgw: "Ceph RGW",
+  embedded: "embedded fauxqs",
+  moto: "moto",
+  aws: "AWS",
+};
+
 let code = 1;
 try {
   const env: Record<string, string> = {};
@@ -83,15 +90,15 @@ try {
   const given = Deno.env.get("EIGEN_TEST_S3_ENDPOINT");
   const noRgw = rgwMissing();
   if (given) {
+    const name = KIND_NAMES[kind] ?? `kind ${kind}`;
     main = {
       endpoint: given,
-      label: `${given} (EIGEN_TEST_S3_ENDPOINT, kind ${kind})`,
+      label: `${name} at ${given.replace(/^https?:\/\//, "")} (EIGEN_TEST_S3_ENDPOINT)`,
       stop: () => Promise.resolve(),
     };
     env.EIGEN_TEST_S3_KIND = kind;
   } else if (noRgw === null) {
-    main = await startRgw();
-    started.push(main);
+    main = await startRgw((stop) => started.push({ endpoint: "", label: "RGW", stop }));
     env.EIGEN_TEST_S3_KIND = "rgw";
   } else {
     main = await startEmbedded(noRgw);
@@ -125,7 +132,7 @@ try {
   const caps = Deno.env.get("EIGEN_TEST_S3_CAPS")?.split(",") ??
     SERVER_CAPABILITIES[env.EIGEN_TEST_S3_KIND!];
   const mainCaps = ["signatures", "versioning", "object-lock", "lifecycle", "rgw"];
-  const lacking = caps ? mainCaps.filter((c) => !(caps as string[]).includes(c)) : [];
+  const lacking = mainCaps.filter((c) => !((caps ?? []) as string[]).includes(c));
   const skips = [
     ...(lacking.length ? [`tests that need ${lacking.join(", ")}`] : []),
     ...(aws ? [] : [`the AWS-semantics tests (${noAws})`]),

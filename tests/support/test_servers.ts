@@ -79,8 +79,12 @@ async function waitHttp(url: string, seconds: number, alive: () => boolean): Pro
 
 const RGW_SH = new URL("./rgw.sh", import.meta.url).pathname;
 
-/** Starts a throw-away Ceph RGW on free ports (S3 and both mon ports) in a temp dir. */
-export async function startRgw(): Promise<TestServer> {
+/**
+ * Starts a throw-away Ceph RGW on free ports (S3 and both mon ports) in a temp dir. `track`
+ * receives the stop function before anything starts, so an interrupt during the start still
+ * stops what was started.
+ */
+export async function startRgw(track: (stop: () => Promise<void>) => void): Promise<TestServer> {
   const base = await Deno.makeTempDir({ prefix: "eigen-test-rgw-" });
   const [s3, v2, v1] = freePorts(3) as [number, number, number];
   const env = {
@@ -89,21 +93,34 @@ export async function startRgw(): Promise<TestServer> {
     RGW_MON_V2_PORT: String(v2),
     RGW_MON_V1_PORT: String(v1),
   };
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await new Deno.Command("bash", { args: [RGW_SH, "stop"], env, stdout: "null", stderr: "null" })
-      .output().catch(() => {});
-    await Deno.remove(base, { recursive: true }).catch(() => {});
-  };
-  const out = await new Deno.Command("bash", {
+  const starting = new Deno.Command("bash", {
     args: [RGW_SH, "start"],
     env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  const started = starting.output();
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    stopped ??= (async () => {
+      try {
+        starting.kill("SIGTERM"); // still starting: no daemon may be launched after the stop
+      } catch {
+        // it had finished
+      }
+      await started.catch(() => {});
+      await new Deno.Command("bash", {
+        args: [RGW_SH, "stop"],
+        env,
+        stdout: "null",
+        stderr: "null",
+      })
+        .output().catch(() => {});
+      await Deno.remove(base, { recursive: true }).catch(() => {});
+    })();
+  track(stop);
+  const out = await started;
   if (!out.success) {
     const text = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-8).join("\n");
     await stop();
