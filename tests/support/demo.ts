@@ -154,7 +154,8 @@ try {
       if (code !== 0) break;
     }
     console.log(
-      "\nTry it yourself against your own storage: eigen-s3 configure, then eigen-s3 (the full-screen UI).",
+      "\nThe full-screen UI on the same kind of endpoint: deno task demo:tui. Against your own\n" +
+        "storage: eigen-s3 configure, then eigen-s3 (the full-screen UI).",
     );
   }
 } finally {
