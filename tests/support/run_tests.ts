@@ -107,10 +107,15 @@ try {
   }
   env.EIGEN_TEST_S3_ENDPOINT = main.endpoint;
 
+  const args = Deno.args.length > 0 ? Deno.args : ["tests/"];
+  const paths = args.filter((a) => !a.startsWith("-"));
+  const awsTests = await awsFiles(paths.length ? paths : ["tests/"]);
   let aws: TestServer | null = null;
   let noAws = "";
   const givenAws = Deno.env.get("EIGEN_TEST_AWS_ENDPOINT");
-  if (givenAws) {
+  if (awsTests.length === 0) {
+    noAws = "no AWS-semantics test selected";
+  } else if (givenAws) {
     aws = {
       endpoint: givenAws,
       label: `AWS pass on ${givenAws} (EIGEN_TEST_AWS_ENDPOINT)`,
@@ -135,7 +140,7 @@ try {
   const lacking = mainCaps.filter((c) => !((caps ?? []) as string[]).includes(c));
   const skips = [
     ...(lacking.length ? [`tests that need ${lacking.join(", ")}`] : []),
-    ...(aws ? [] : [`the AWS-semantics tests (${noAws})`]),
+    ...(aws || awsTests.length === 0 ? [] : [`the AWS-semantics tests (${noAws})`]),
   ];
   console.log(
     `test servers: ${main.label}, ${aws ? aws.label : `no AWS pass (${noAws})`}; skipped: ${
@@ -143,7 +148,6 @@ try {
     }`,
   );
 
-  const args = Deno.args.length > 0 ? Deno.args : ["tests/"];
   const results: DenoTestResult[] = [];
   // the AWS tests appear in the main pass as placeholders only when their own pass follows
   results.push(
@@ -155,8 +159,7 @@ try {
   );
   if (stopping) await new Promise(() => {}); // interrupted: the signal handler stops and exits
   if (aws) {
-    const paths = args.filter((a) => !a.startsWith("-"));
-    const files = await awsFiles(paths.length ? paths : ["tests/"]);
+    const files = awsTests;
     if (files.length > 0) {
       await aws.ready;
       console.log(`\nAWS-semantics pass on ${aws.endpoint}: ${files.join(" ")}`);
