@@ -87,7 +87,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("schedule: the webhook URL from a file and its bearer token from the environment"),
+  s3Test("schedule: the webhook URL from a file and its bearer token from the environment"),
   async () => {
     const t = await setup("sched-token");
     const seen: Array<{ path: string; auth: string | null }> = [];
