@@ -17,15 +17,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { join } from "node:path";
 import { assertEquals, assertIncludes } from "../support/assert.ts";
+import { awsTest } from "../support/aws_env.ts";
 import { randomBytes, runCli, sandbox, tempDir } from "../support/test_env.ts";
 
 const AWS = Deno.env.get("EIGEN_TEST_AWS_ENDPOINT");
-
-function awsTest(name: string): { name: string; ignore: boolean } {
-  return AWS
-    ? { name: `${name} [moto]`, ignore: false }
-    : { name: `${name} [skipped: needs the AWS-semantics pass (moto)]`, ignore: true };
-}
 
 function awsClient(): S3Client {
   return new S3Client({
