@@ -17,7 +17,6 @@ import { toEngineError } from "../s3/sdk_errors.ts";
 import { deleteKeys } from "../s3/delete.ts";
 import { Semaphore } from "../../lib/semaphore.ts";
 
-
 /** One key that was not deleted (`KeyNotFound` when it did not exist). */
 export interface RemoveError {
   /** The key relative to the path prefix, as given. */
