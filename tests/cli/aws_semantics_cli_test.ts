@@ -17,15 +17,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { join } from "node:path";
 import { assertEquals, assertIncludes } from "../support/assert.ts";
+import { awsTest } from "../support/aws_env.ts";
 import { randomBytes, runCli, sandbox, tempDir } from "../support/test_env.ts";
 
 const AWS = Deno.env.get("EIGEN_TEST_AWS_ENDPOINT");
-
-function awsTest(name: string): { name: string; ignore: boolean } {
-  return AWS
-    ? { name: `${name} [moto]`, ignore: false }
-    : { name: `${name} [skipped: needs the AWS-semantics pass (moto)]`, ignore: true };
-}
 
 function awsClient(): S3Client {
   return new S3Client({
@@ -198,3 +193,24 @@ Deno.test(awsTest("put --sse aws:kms and --sse AES256 store encrypted objects"),
     await t.done();
   }
 });
+
+Deno.test(
+  awsTest("verify --download of a GLACIER object says cold storage, not bad keys"),
+  async () => {
+    const t = await awsSetup();
+    try {
+      const src = join(t.dir, "Photos");
+      await Deno.mkdir(src);
+      await Deno.writeTextFile(join(src, "a.txt"), "a");
+      const backup = await t.run("backup", src, "p", "--storage-class", "GLACIER");
+      assertEquals(backup.code, 0, backup.stderr);
+      const r = await t.run("--json", "verify", src, "p", "--download");
+      assertEquals(r.code, 3, r.stderr);
+      const out = JSON.stringify(r.json());
+      assertIncludes(out, "is in cold storage (GLACIER)");
+      assertEquals(out.includes("configure"), false, out);
+    } finally {
+      await t.done();
+    }
+  },
+);

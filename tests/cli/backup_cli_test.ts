@@ -21,7 +21,6 @@ import {
   listKeys,
   randomBytes,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
   s3Test,
@@ -353,7 +352,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000)
 }
 
 Deno.test(
-  rgwOnly("backup CLI: SIGKILL during a 40 MiB multipart upload; the rerun resumes and converges"),
+  s3Test("backup CLI: SIGKILL during a 40 MiB multipart upload; the rerun resumes and converges"),
   async () => {
     const t = await configured("bkkill", { proxy: false });
     try {

@@ -4,15 +4,18 @@ import { PutBucketLifecycleConfigurationCommand } from "@aws-sdk/client-s3";
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   runCli,
   s3EnvFor,
+  s3Test,
   sandbox,
 } from "../support/test_env.ts";
 import { assertEquals, assertIncludes } from "../support/assert.ts";
 
 Deno.test(
-  rgwOnly("lifecycle: set merges and replaces eigen-s3's rules, others stay; show lists all"),
+  s3Test(
+    "lifecycle: set merges and replaces eigen-s3's rules, others stay; show lists all",
+    "lifecycle",
+  ),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "lifecycle-cli");

@@ -18,9 +18,9 @@ import {
 } from "../support/assert.ts";
 import {
   createTestBucket,
+  needs,
   randomBytes,
   rawClient,
-  rgwOnly,
   runCli,
   s3EnvFor,
   s3Test,
@@ -28,6 +28,9 @@ import {
   writeFile,
 } from "../support/test_env.ts";
 import { md5Bytes } from "../../src/engine/core/hashing.ts";
+
+/** Tests that rely on S3 versioning (versions, delete markers, versionId reads). */
+const VERSIONED = needs("versioning");
 
 const MiB = 1024 * 1024;
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -215,7 +218,7 @@ async function waitForSize(path: string, min: number, timeoutMs = 30_000): Promi
 }
 
 Deno.test(
-  rgwOnly("restore CLI: killed with SIGKILL mid-download, the rerun resumes with Range"),
+  s3Test("restore CLI: killed with SIGKILL mid-download, the rerun resumes with Range"),
   async () => {
     const t = await setup("crkill");
     try {
@@ -262,7 +265,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("restore CLI: SIGINT stops cleanly with exit 130 and nothing half-written"),
+  s3Test("restore CLI: SIGINT stops cleanly with exit 130 and nothing half-written"),
   async () => {
     const t = await setup("crint");
     try {
@@ -289,7 +292,7 @@ Deno.test(
   },
 );
 
-Deno.test(rgwOnly("ls --versions and get --version-id on a versioned bucket"), async () => {
+Deno.test(VERSIONED("ls --versions and get --version-id on a versioned bucket"), async () => {
   const t = await setup("crver");
   try {
     await t.raw.send(

@@ -11,8 +11,8 @@ import {
   createTestBucket,
   listKeys,
   rawClient,
-  rgwOnly,
   runCli,
+  s3Test,
   sandbox,
   TEST_SECRET_KEY,
 } from "../support/test_env.ts";
@@ -37,7 +37,7 @@ async function setup(label: string) {
 }
 
 Deno.test(
-  rgwOnly("schedule run: two at once, one runs and the other exits 8 naming it"),
+  s3Test("schedule run: two at once, one runs and the other exits 8 naming it"),
   async () => {
     const t = await setup("sched-lock");
     try {
@@ -87,7 +87,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("schedule: the webhook URL from a file and its bearer token from the environment"),
+  s3Test("schedule: the webhook URL from a file and its bearer token from the environment"),
   async () => {
     const t = await setup("sched-token");
     const seen: Array<{ path: string; auth: string | null }> = [];
@@ -149,7 +149,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("schedule run: the webhook gets the JSON report, retried after a 500"),
+  s3Test("schedule run: the webhook gets the JSON report, retried after a 500"),
   async () => {
     const t = await setup("sched-hook");
     const bodies: Array<Record<string, unknown>> = [];
@@ -203,7 +203,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("daemon: a missed run is caught up once; SIGTERM mid-run stops cleanly, exit 0"),
+  s3Test("daemon: a missed run is caught up once; SIGTERM mid-run stops cleanly, exit 0"),
   async () => {
     const t = await setup("sched-daemon");
     try {

@@ -15,11 +15,11 @@ import {
   configureArgs,
   createTestBucket,
   getObject,
-  IS_RGW,
+  has,
+  HAS_S3,
   listKeys,
   randomBytes,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
   s3Test,
@@ -287,7 +287,7 @@ Deno.test(
       }
       assertEquals([...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".eigen-part")), []);
 
-      if (IS_RGW && (await Deno.stat("/usr/bin/aws").catch(() => null))) {
+      if (HAS_S3 && (await Deno.stat("/usr/bin/aws").catch(() => null))) {
         const head = await new Deno.Command("/usr/bin/aws", {
           args: [
             "--endpoint-url",
@@ -405,7 +405,7 @@ Deno.test(
           wrap: WITHOUT_ROOT_FILE_ACCESS,
         });
       }
-      if (IS_RGW) {
+      if (has("signatures")) {
         cases.push({
           args: ["ls"],
           code: 5,
@@ -493,7 +493,7 @@ Deno.test(s3Test("no profile, or a secret passed nowhere: exit 4 / 2 with the fi
   }
 });
 
-Deno.test(rgwOnly("configure refuses a wrong secret and saves nothing"), async () => {
+Deno.test(s3Test("configure refuses a wrong secret and saves nothing", "signatures"), async () => {
   const raw = rawClient();
   const bucket = await createTestBucket(raw, "wrong");
   const box = await sandbox();

@@ -13,9 +13,9 @@ import {
   configureArgs,
   createTestBucket,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   TEST_ACCESS_KEY,
   TEST_SECRET_KEY,
@@ -181,7 +181,7 @@ function htmlServer(status: number) {
 }
 
 Deno.test(
-  rgwOnly("bad credentials and endpoints: wrong keys, expired token, HTML, TLS, DNS"),
+  s3Test("bad credentials and endpoints: wrong keys, expired token, HTML, TLS, DNS", "signatures"),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "relcred");
@@ -341,7 +341,7 @@ Deno.test(
   },
 );
 
-Deno.test(rgwOnly("bad secret store: wrong passphrase, readable secrets file"), async () => {
+Deno.test(s3Test("bad secret store: wrong passphrase, readable secrets file"), async () => {
   const raw = rawClient();
   const bucket = await createTestBucket(raw, "relstore");
   const box = await sandbox();

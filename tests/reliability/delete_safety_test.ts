@@ -18,9 +18,9 @@ import { assertEquals, assertIncludes, assertOk } from "../support/assert.ts";
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   WITHOUT_ROOT_FILE_ACCESS,
   writeFile,
@@ -31,7 +31,7 @@ import { cliEnv, lastJson, storedObjects, summary } from "../support/reliability
 const FILES = ["a/1", "a/2", "a/3", "a/4", "b/1", "b/2", "b/3", "c/1", "c/2", "c/3"];
 
 Deno.test(
-  rgwOnly("delete safety: nothing is deleted when the source cannot be trusted"),
+  s3Test("delete safety: nothing is deleted when the source cannot be trusted"),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "reldel");
@@ -187,7 +187,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("delete safety: links, pipes and folders that vanish mid-run keep their objects"),
+  s3Test("delete safety: links, pipes and folders that vanish mid-run keep their objects"),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "reldel2");

@@ -14,9 +14,9 @@ import { assertEquals, assertExcludes, assertOk } from "../support/assert.ts";
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   WITHOUT_ROOT_FILE_ACCESS,
   writeFile,
@@ -40,7 +40,7 @@ interface Report {
   errors: Array<{ key: string; code: string; message: string }>;
 }
 
-Deno.test(rgwOnly("hostile tree: every oddity is reported, the rest backed up"), async () => {
+Deno.test(s3Test("hostile tree: every oddity is reported, the rest backed up"), async () => {
   const raw = rawClient();
   const bucket = await createTestBucket(raw, "reltree");
   const box = await sandbox();

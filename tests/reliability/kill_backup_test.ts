@@ -13,9 +13,9 @@ import { assertEquals, assertOk } from "../support/assert.ts";
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   writeFile,
 } from "../support/test_env.ts";
@@ -36,7 +36,7 @@ import {
 const KILLS = Number(Deno.env.get("EIGEN_RELIABILITY_KILLS") ?? 20);
 
 Deno.test(
-  rgwOnly(`kill -9: ${KILLS} SIGKILLs across backup runs never leave a torn object`),
+  s3Test(`kill -9: ${KILLS} SIGKILLs across backup runs never leave a torn object`),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "relkill");

@@ -13,9 +13,9 @@ import { assertEquals, assertOk } from "../support/assert.ts";
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
 } from "../support/test_env.ts";
 import {
@@ -36,7 +36,7 @@ const KILLS = Number(Deno.env.get("EIGEN_RELIABILITY_KILLS") ?? 20);
 const PART = ".eigen-part";
 
 Deno.test(
-  rgwOnly(`kill -9: ${KILLS} SIGKILLs across restore runs never leave a partial file`),
+  s3Test(`kill -9: ${KILLS} SIGKILLs across restore runs never leave a partial file`),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "relrkill");

@@ -13,6 +13,7 @@ import {
   rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   writeFile,
 } from "../support/test_env.ts";
@@ -80,7 +81,7 @@ const isMutation = (r: RequestInfo) =>
     .includes(r.op);
 
 Deno.test(
-  rgwOnly(
+  s3Test(
     "faults: 2,000 files back up, rerun, restore and verify through resets, SlowDown and latency",
   ),
   async () => {
@@ -225,7 +226,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("faults: a lost CreateMultipartUpload answer leaves no orphaned upload (put and backup)"),
+  s3Test("faults: a lost CreateMultipartUpload answer leaves no orphaned upload (put and backup)"),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "relcreate");

@@ -17,9 +17,9 @@ import { assertEquals, assertOk } from "../support/assert.ts";
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
 } from "../support/test_env.ts";
 import { cliEnv, lastJson, md5Hex, summary } from "../support/reliability.ts";
@@ -46,7 +46,7 @@ async function measured(args: string[], env: Record<string, string>) {
 for (const n of SIZES) {
   Deno.test(
     {
-      ...rgwOnly(`scale: ${n.toLocaleString("en")} files back up and rerun under ${LIMIT_MIB} MiB`),
+      ...s3Test(`scale: ${n.toLocaleString("en")} files back up and rerun under ${LIMIT_MIB} MiB`),
       ...(hasTime ? {} : { ignore: true, name: `scale ${n} [skipped: needs GNU time]` }),
     },
     async () => {

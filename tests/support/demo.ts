@@ -1,8 +1,9 @@
 /**
  * `deno task demo`: eigen-s3 working with no account. Starts an in-process S3 endpoint (fauxqs)
  * on loopback, makes a sample bucket and photo folder in a throw-away home, and runs a short
- * scripted session of real eigen-s3 commands against it. `deno task demo --tui` opens the
- * full-screen UI against the same endpoint instead (needs a terminal).
+ * scripted session of real eigen-s3 commands against it. `deno task demo:tui` (or
+ * `deno task demo --tui`) opens the full-screen UI against the same endpoint instead, with a
+ * saved profile "demo" and the sample folder at ~/Photos (needs a terminal).
  *
  * Nothing touches your real configuration: HOME and the XDG folders point at a temp dir.
  *
@@ -44,13 +45,30 @@ async function sample(path: string, size: number, mtime: Date): Promise<void> {
   await Deno.utime(path, mtime, mtime);
 }
 
-async function eigen(args: string[], show = true): Promise<number> {
+const configureDemo = [
+  "--profile",
+  "demo",
+  "configure",
+  "--endpoint",
+  server.endpoint,
+  "--region",
+  "us-east-1",
+  "--bucket",
+  "demo-photos",
+  "--access-key-id",
+  "DEMOACCESSKEY",
+  "--secret-stdin",
+  "--secret-backend",
+  "file",
+];
+
+async function eigen(args: string[], show = true, runEnv = env): Promise<number> {
   if (show) {
     console.log(`\n$ eigen-s3 ${args.map((a) => (/[\s#]/.test(a) ? `'${a}'` : a)).join(" ")}`);
   }
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN, ...args],
-    env,
+    env: runEnv,
     clearEnv: true,
     cwd: home,
     stdin: wantTui ? "inherit" : "null",
@@ -81,7 +99,33 @@ try {
   console.log(`eigen-s3 demo: an S3 endpoint is running at ${server.endpoint} (fauxqs, in memory)`);
   console.log(`sample folder: ${photos}   (the home for this demo is a temp dir)`);
   if (wantTui) {
-    code = await eigen(["--bucket", "demo-photos", "tui"], false);
+    // a saved profile, as after `eigen-s3 configure`: its secret in the encrypted file, whose
+    // passphrase comes from the environment (EIGEN_S3_PASSPHRASE), so the UI asks nothing
+    const tuiEnv = { ...env };
+    for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"]) {
+      delete tuiEnv[k];
+    }
+    const configured = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", MAIN, ...configureDemo],
+      env: tuiEnv,
+      clearEnv: true,
+      cwd: home,
+      stdin: "piped",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const w = configured.stdin.getWriter();
+    await w.write(new TextEncoder().encode(env.AWS_SECRET_ACCESS_KEY!));
+    await w.close();
+    const done = await configured.output();
+    if (!done.success) {
+      console.error(new TextDecoder().decode(done.stderr));
+      throw new Error("configure for the demo profile failed");
+    }
+    console.log("profile: demo (the default), bucket demo-photos; sample folder ~/Photos");
+    console.log("in the UI: 2 opens Backup, Enter on Local folder browses to ~/Photos; q quits");
+    await new Promise((r) => setTimeout(r, 1500));
+    code = await eigen(["tui"], false, tuiEnv);
   } else {
     const hasBackup = await Deno.stat(new URL("../../src/cli/commands/backup.ts", import.meta.url))
       .then(() => true, () => false);
@@ -110,7 +154,8 @@ try {
       if (code !== 0) break;
     }
     console.log(
-      "\nTry it yourself against your own storage: eigen-s3 configure, then eigen-s3 (the full-screen UI).",
+      "\nThe full-screen UI on the same kind of endpoint: deno task demo:tui. Against your own\n" +
+        "storage: eigen-s3 configure, then eigen-s3 (the full-screen UI).",
     );
   }
 } finally {

@@ -1,25 +1,32 @@
 /**
- * An in-process S3 fake (fauxqs) on loopback, for `deno task demo` and for running the test
- * suite on a machine without Ceph RGW. It accepts any key and secret and cannot model
- * versioning, resume listings or signatures: tests that need those skip visibly on it.
+ * The embedded S3 server: fauxqs (in-process, in memory) behind a thin shim (fauxqs_shim.ts) that
+ * lists in byte order, answers ListObjectVersions/ListMultipartUploads/ListParts from what it
+ * stores, checks Content-MD5, and refuses (501) what it cannot model. Used by `deno task demo`
+ * and by the test suite on a machine without Ceph RGW. It accepts any key and secret, and has no
+ * versioning, object lock or storage classes: tests that need those skip visibly on it (see
+ * `needs` in test_env.ts).
  *
  * Run directly: `deno run -A tests/support/fauxqs_server.ts [PORT]` prints "ready <url>".
  *
  * @module
  */
 
-import { startFauxqs } from "fauxqs";
+import { buildApp } from "fauxqs";
+import { createShimStore, installShim } from "./fauxqs_shim.ts";
 
-/** A running fake S3 endpoint. */
+/** A running embedded S3 endpoint. */
 export interface FakeS3 {
   endpoint: string;
   stop(): Promise<void>;
 }
 
-/** Starts fauxqs on 127.0.0.1 (`port` 0 picks a free port). */
+/** Starts the embedded server on 127.0.0.1 (`port` 0 picks a free port). */
 export async function startFakeS3(port = 0): Promise<FakeS3> {
-  const server = await startFauxqs({ port, host: "127.0.0.1", logger: false });
-  return { endpoint: server.address, stop: () => server.stop() };
+  const s3Store = await createShimStore();
+  const app = buildApp({ logger: false, stores: { s3Store } as never });
+  installShim(app, s3Store);
+  const address: string = await app.listen({ port, host: "127.0.0.1" });
+  return { endpoint: address.replace("localhost", "127.0.0.1"), stop: () => app.close() };
 }
 
 if (import.meta.main) {

@@ -14,7 +14,13 @@ import { parseCron, validateTimezone } from "./cron_schedule.ts";
 import { parseWindow, type TimeWindow } from "./time_window.ts";
 import { parseMaxDelete } from "../backup/backup_guards.ts";
 import { excludeFilter } from "../local/filter.ts";
-import { type FieldRef, parseRate, validateInt, validateProfileName } from "../core/validate.ts";
+import {
+  type FieldRef,
+  parseRate,
+  validateInt,
+  validateProfileName,
+  validateStorageClass,
+} from "../core/validate.ts";
 
 /** How to tell the user a run finished. */
 export interface JobNotify {
@@ -255,11 +261,10 @@ export function validateJob(raw: unknown, at: JobFieldRef): Job {
     job.concurrency = validateInt(r.concurrency, at("concurrency"), 1, 256);
   }
   if (r.storage_class !== undefined && r.storage_class !== null) {
-    const sc = str(r.storage_class, at("storage_class"));
-    if (!/^[A-Z][A-Z0-9_]*$/.test(sc)) {
-      fail(at("storage_class"), `'${sc}' must be a storage class such as STANDARD_IA or GLACIER.`);
-    }
-    job.storage_class = sc;
+    job.storage_class = validateStorageClass(
+      str(r.storage_class, at("storage_class")),
+      at("storage_class"),
+    );
   }
   if (r.sse !== undefined && r.sse !== null) {
     if (r.sse !== "AES256" && r.sse !== "aws:kms") {

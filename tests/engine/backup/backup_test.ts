@@ -500,7 +500,7 @@ Deno.test(
   },
 );
 
-Deno.test(s3Test("backup: storage class and SSE reach every upload request"), async () => {
+Deno.test(s3Test("backup: storage class and SSE reach every upload request", "rgw"), async () => {
   const t = await setup({ maxAttempts: 1 });
   try {
     // What reaches the server, whichever way the request was sent (SDK or lean PUT).

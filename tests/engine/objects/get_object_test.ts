@@ -11,7 +11,6 @@ import {
   createTestBucket,
   randomBytes,
   rawClient,
-  rgwOnly,
   s3Test,
   tempDir,
   testSettings,
@@ -181,7 +180,7 @@ Deno.test(
   },
 );
 
-Deno.test(rgwOnly("get: a version id fetches that version"), async () => {
+Deno.test(s3Test("get: a version id fetches that version", "versioning"), async () => {
   const t = await setup("getver");
   try {
     await t.raw.send(

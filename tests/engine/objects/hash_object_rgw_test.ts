@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { assertEquals, assertRejects } from "../../support/assert.ts";
-import { createTestBucket, rawClient, rgwOnly, testSettings } from "../../support/test_env.ts";
+import { createTestBucket, rawClient, s3Test, testSettings } from "../../support/test_env.ts";
 import { createS3Client } from "../../../src/engine/s3/client.ts";
 import { hashObject } from "../../../src/engine/objects/hash_object.ts";
 import { EngineError } from "../../../src/engine/core/errors.ts";
@@ -18,7 +18,7 @@ async function put(raw: S3Client, bucket: string, key: string, body: Uint8Array,
   );
 }
 
-Deno.test(rgwOnly("hashObject: the MD5 of the bytes and the MD5 the object claims"), async () => {
+Deno.test(s3Test("hashObject: the MD5 of the bytes and the MD5 the object claims"), async () => {
   const raw = rawClient();
   const bucket = await createTestBucket(raw, "hash");
   const s3 = createS3Client(testSettings(bucket.name));

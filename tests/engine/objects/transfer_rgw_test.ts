@@ -11,7 +11,6 @@ import {
   createTestBucket,
   getObject,
   rawClient,
-  rgwOnly,
   s3Test,
   tempDir,
   testSettings,
@@ -127,7 +126,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("multipart: an interrupted upload is resumed from its stored parts"),
+  s3Test("multipart: an interrupted upload is resumed from its stored parts"),
   async () => {
     const t = await setup();
     try {
@@ -178,7 +177,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("multipart: a stale record (file changed since) is aborted and restarted"),
+  s3Test("multipart: a stale record (file changed since) is aborted and restarted"),
   async () => {
     const t = await setup();
     try {

@@ -9,7 +9,6 @@ import {
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   S3_ENDPOINT,
   s3Test,
   sandbox,
@@ -139,7 +138,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("a wrong secret: saved false, field and exit code, nothing written"),
+  s3Test("a wrong secret: saved false, field and exit code, nothing written", "signatures"),
   async () => {
     const t = await setup("pwrong");
     try {

@@ -15,11 +15,10 @@ import {
 import { assertBytes, assertEquals, assertOk, assertRejects } from "../../support/assert.ts";
 import {
   createTestBucket,
-  IS_RGW,
   randomBytes,
   rawClient,
-  rgwOnly,
   S3_ENDPOINT,
+  s3Test,
   tempDir,
   TEST_ACCESS_KEY,
   TEST_SECRET_KEY,
@@ -128,7 +127,7 @@ async function richTree(src: string): Promise<Record<string, Uint8Array>> {
 }
 
 Deno.test(
-  rgwOnly("restore: rich tree round trip is byte-identical with mtimes; rerun skips all"),
+  s3Test("restore: rich tree round trip is byte-identical with mtimes; rerun skips all"),
   async () => {
     await withBucket("rrich", async (c) => {
       const src = join(c.dir, "src");
@@ -175,7 +174,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly(
+  s3Test(
     "restore: a non-empty folder keeps different files unless --overwrite; excludes; dry run",
   ),
   async () => {
@@ -247,7 +246,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly(
+  s3Test(
     "restore: objects written by aws-cli (no metadata, multipart ETag) restore and rerun clean",
   ),
   async () => {
@@ -310,7 +309,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("restore: malicious keys never escape the destination and are each reported"),
+  s3Test("restore: malicious keys never escape the destination and are each reported"),
   async () => {
     await withBucket("rmal", async (c) => {
       const evil = [
@@ -354,7 +353,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("restore: symlinks in the destination are not followed; file/folder conflicts reported"),
+  s3Test("restore: symlinks in the destination are not followed; file/folder conflicts reported"),
   async () => {
     await withBucket("rlink", async (c) => {
       for (const k of ["s/linkdir/x.txt", "s/linkfile", "s/a", "s/a/b", "s/m/", "s/ok"]) {
@@ -391,7 +390,10 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("restore --at: older bytes after overwrites and deletes; later keys left out"),
+  s3Test(
+    "restore --at: older bytes after overwrites and deletes; later keys left out",
+    "versioning",
+  ),
   async () => {
     await withBucket("rat", async (c) => {
       await c.raw.send(
@@ -469,7 +471,7 @@ function captureRanges(client: S3Client): Array<string | undefined> {
 }
 
 Deno.test(
-  rgwOnly("restore: a partial download on disk is resumed with Range, not restarted"),
+  s3Test("restore: a partial download on disk is resumed with Range, not restarted"),
   async () => {
     await withBucket("rresume", async (c) => {
       const bytes = randomBytes(3 * MiB + 17);
@@ -508,7 +510,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("restore: a body cut mid-download is retried in the run (resumed when bytes arrived)"),
+  s3Test("restore: a body cut mid-download is retried in the run (resumed when bytes arrived)"),
   async () => {
     await withBucket("rcut", async (c) => {
       const bytes = randomBytes(8 * MiB);
@@ -551,5 +553,3 @@ Deno.test(
     });
   },
 );
-
-if (!IS_RGW) console.warn("restore_rgw_test: RGW not running, integration tests skipped");

@@ -12,7 +12,7 @@ import {
   createTestBucket,
   randomBytes,
   rawClient,
-  rgwOnly,
+  s3Test,
   tempDir,
   testSettings,
 } from "../../support/test_env.ts";
@@ -209,7 +209,7 @@ async function withBucket(label: string, fn: (c: Ctx) => Promise<void>): Promise
 }
 
 Deno.test(
-  rgwOnly("two same-named folders of different years restore side by side, every byte in place"),
+  s3Test("two same-named folders of different years restore side by side, every byte in place"),
   async () => {
     await withBucket("sel2", async (c) => {
       const jan22 = randomBytes(70_000);
@@ -270,7 +270,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("a folder and a file inside it: the file is the same object, restored once"),
+  s3Test("a folder and a file inside it: the file is the same object, restored once"),
   async () => {
     await withBucket("selin", async (c) => {
       await c.put("Photos/2022/01 - Jan/IMG_0001.jpg", "one");
@@ -298,7 +298,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("a collision fails before anything is written, at planning and at run time"),
+  s3Test("a collision fails before anything is written, at planning and at run time"),
   async () => {
     await withBucket("selcol", async (c) => {
       await c.put("P/a/b", "a file named b");
@@ -345,7 +345,7 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("a single file goes to dest/<name>; run again it is identical and skipped"),
+  s3Test("a single file goes to dest/<name>; run again it is identical and skipped"),
   async () => {
     await withBucket("selone", async (c) => {
       const bytes = randomBytes(2 * 1024 * 1024 + 5);
@@ -374,7 +374,10 @@ Deno.test(
 );
 
 Deno.test(
-  rgwOnly("a point-in-time selection restores the versions of that time, folders and files"),
+  s3Test(
+    "a point-in-time selection restores the versions of that time, folders and files",
+    "versioning",
+  ),
   async () => {
     await withBucket("selat", async (c) => {
       await c.raw.send(

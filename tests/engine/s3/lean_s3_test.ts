@@ -104,7 +104,7 @@ Deno.test(
   },
 );
 
-Deno.test(s3Test("lean GET: a versionId reads that version"), async () => {
+Deno.test(s3Test("lean GET: a versionId reads that version", "versioning"), async () => {
   const t = await setup();
   try {
     await t.raw.send(

@@ -12,7 +12,7 @@ import {
 } from "../../../src/engine/s3/lifecycle.ts";
 import { createS3Client } from "../../../src/engine/s3/client.ts";
 import { assertEquals, assertOk } from "../../support/assert.ts";
-import { createTestBucket, rawClient, rgwOnly, testSettings } from "../../support/test_env.ts";
+import { createTestBucket, rawClient, s3Test, testSettings } from "../../support/test_env.ts";
 
 const other: LifecycleRule = {
   ID: "keep-logs-90",
@@ -93,7 +93,7 @@ Deno.test("mergeRules: merge updates ours, replace rewrites ours, others stay in
 });
 
 Deno.test(
-  rgwOnly("lifecycle rules round-trip on RGW, other rules kept, Content-MD5 sent"),
+  s3Test("lifecycle rules round-trip, other rules kept, Content-MD5 sent", "lifecycle"),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "lifecycle");

@@ -5,12 +5,15 @@
  */
 import { PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { assertEquals, assertIncludes, assertOk, assertRejects } from "../../support/assert.ts";
-import { createTestBucket, rawClient, rgwOnly, testSettings } from "../../support/test_env.ts";
+import { createTestBucket, needs, rawClient, testSettings } from "../../support/test_env.ts";
 import { createS3Client } from "../../../src/engine/s3/client.ts";
 import { headObject } from "../../../src/engine/s3/object_head.ts";
 import { EngineError, isAbortError } from "../../../src/engine/core/errors.ts";
 import { md5Bytes } from "../../../src/engine/core/hashing.ts";
 import { uploadMetadata } from "../../../src/engine/s3/object_meta.ts";
+
+/** Tests that rely on S3 versioning (version ids on HEAD). */
+const VERSIONED = needs("versioning");
 
 const BODY = new TextEncoder().encode("hello, head");
 
@@ -20,7 +23,7 @@ async function put(raw: S3Client, bucket: string, key: string, body: Uint8Array,
   );
 }
 
-Deno.test(rgwOnly("headObject: the typed record, versions, KeyNotFound, aborts"), async () => {
+Deno.test(VERSIONED("headObject: the typed record, versions, KeyNotFound, aborts"), async () => {
   const raw = rawClient();
   const bucket = await createTestBucket(raw, "head");
   const s3 = createS3Client(testSettings(bucket.name));

@@ -21,8 +21,8 @@ import {
   createTestBucket,
   listKeys,
   rawClient,
-  rgwOnly,
   S3_ENDPOINT,
+  s3Test,
   tempDir,
   TEST_ACCESS_KEY,
   TEST_SECRET_KEY,
@@ -30,7 +30,7 @@ import {
 } from "../../support/test_env.ts";
 
 Deno.test(
-  rgwOnly("daemon: two jobs, two profiles and buckets, on a manual clock, with catch-up"),
+  s3Test("daemon: two jobs, two profiles and buckets, on a manual clock, with catch-up"),
   async () => {
     const raw = rawClient();
     const b1 = await createTestBucket(raw, "daemon-a");

@@ -71,7 +71,10 @@ Deno.test("invalid jobs: messages name jobs.NAME.field in the file, or the flag"
     [{ max_delete: "10%" }, "jobs.photos.max_delete: only applies when delete is on"],
     [{ delete: true, max_delete: "lots" }, "jobs.photos.max_delete: 'lots' must be a number"],
     [{ concurrency: 0 }, "jobs.photos.concurrency: '0' must be a whole number from 1 to 256."],
-    [{ storage_class: "glacier" }, "jobs.photos.storage_class: 'glacier' must be a storage class"],
+    [
+      { storage_class: "FOO" },
+      "jobs.photos.storage_class: 'FOO' is not a storage class here: use one of STANDARD",
+    ],
     [{ sse: "des" }, "jobs.photos.sse: 'des' must be AES256 or aws:kms."],
     [{ bwlimit: "fast" }, "jobs.photos.bwlimit: 'fast' is not a rate"],
     [{ profile: "no way" }, "jobs.photos.profile: 'no way' is not a profile name"],

@@ -10,7 +10,7 @@ import { assertEquals, assertIncludes } from "../../support/assert.ts";
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
+  s3Test,
   tempDir,
   testSettings,
   writeFile,
@@ -20,7 +20,7 @@ import { runVerify } from "../../../src/engine/verify/verify.ts";
 
 const MiB = 1024 * 1024;
 
-Deno.test(rgwOnly("verify: walk rules, unverified multipart objects, --download"), async () => {
+Deno.test(s3Test("verify: walk rules, unverified multipart objects, --download"), async () => {
   const raw = rawClient();
   const bucket = await createTestBucket(raw, "vrgw");
   const s3 = createS3Client(testSettings(bucket.name));

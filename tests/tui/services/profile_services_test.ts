@@ -3,8 +3,8 @@ import { assertEquals, assertIncludes, assertOk, assertRejects } from "../../sup
 import {
   createTestBucket,
   rawClient,
-  rgwOnly,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   TEST_ACCESS_KEY,
   TEST_SECRET_KEY,
@@ -16,7 +16,7 @@ import type { ProfileDraft } from "../../../src/tui/services/services.ts";
 import { FakeBackend } from "../../secrets/support/fake_backend.ts";
 
 Deno.test(
-  rgwOnly("profile services: the form's draft through the engine, form wording"),
+  s3Test("profile services: the form's draft through the engine, form wording", "signatures"),
   async () => {
     const raw = rawClient();
     const bucket = await createTestBucket(raw, "tuiprof");

@@ -13,9 +13,9 @@ import {
   createTestBucket,
   randomBytes,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   TEST_SECRET_KEY,
 } from "../../support/test_env.ts";
@@ -25,7 +25,7 @@ import { Driver } from "../support/drive.ts";
 
 Deno.test(
   {
-    ...rgwOnly("TUI restore of two same-named folders of different years restores both"),
+    ...s3Test("TUI restore of two same-named folders of different years restores both"),
     sanitizeResources: false,
     sanitizeOps: false,
   },

@@ -12,9 +12,9 @@ import {
   createTestBucket,
   listKeys,
   rawClient,
-  rgwOnly,
   runCli,
   S3_ENDPOINT,
+  s3Test,
   sandbox,
   TEST_SECRET_KEY,
   writeFile,
@@ -171,7 +171,7 @@ Deno.test("schedule services: the cron preview; errors point at the field they c
 
 Deno.test(
   {
-    ...rgwOnly("schedule services: run now backs up, files start then finish, last result"),
+    ...s3Test("schedule services: run now backs up, files start then finish, last result"),
     sanitizeResources: false,
     sanitizeOps: false,
   },
@@ -220,7 +220,7 @@ Deno.test(
 
 Deno.test(
   {
-    ...rgwOnly("schedule services: a stopped run is interrupted cleanly; the next run finishes"),
+    ...s3Test("schedule services: a stopped run is interrupted cleanly; the next run finishes"),
     sanitizeResources: false,
     sanitizeOps: false,
   },

@@ -1,25 +1,28 @@
 /**
- * What the tmux end-to-end tests share: the skip rule (tmux and Ceph RGW are needed, the skip
- * is visible) and the check that the terminal was given back as it was.
+ * What the tmux end-to-end tests share: the skip rule (tmux and an S3 server are needed, the
+ * skip is visible) and the check that the terminal was given back as it was.
  *
  * @module
  */
 
 import { assertEquals } from "../../support/assert.ts";
-import { IS_RGW, S3_KIND } from "../../support/test_env.ts";
+import { type Capability, s3Test } from "../../support/test_env.ts";
 import { hasTmux, type TmuxApp } from "./tmux.ts";
 
 const TMUX = await hasTmux();
-const ready = TMUX && IS_RGW;
-const why = !TMUX ? "tmux is not installed" : `needs Ceph RGW, running on ${S3_KIND}`;
 
-/** Test options of an end-to-end test: skipped (visibly) without tmux or RGW. */
+/**
+ * Test options of an end-to-end test: skipped (visibly) without tmux, without an S3 server, or
+ * when the server lacks one of `needs`.
+ */
 export function e2e(
   name: string,
+  ...needs: Capability[]
 ): { name: string; ignore: boolean; sanitizeResources: boolean; sanitizeOps: boolean } {
+  const s3 = s3Test(name, ...needs);
   return {
-    name: ready ? name : `${name} [skipped: ${why}]`,
-    ignore: !ready,
+    name: TMUX ? s3.name : `${name} [skipped: tmux is not installed]`,
+    ignore: !TMUX || s3.ignore,
     // the proxy's keep-alive sockets and tmux child processes are closed in finally blocks
     sanitizeResources: false,
     sanitizeOps: false,
