@@ -16,12 +16,8 @@ import { DEFAULT_CONCURRENCY } from "../../engine/core/concurrency.ts";
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
-import {
-  parseRate,
-  validateInt,
-  validateSse,
-  validateStorageClass,
-} from "../../engine/core/validate.ts";
+import { parseBwLimit, runLimit } from "../../engine/core/bwlimit.ts";
+import { validateInt, validateSse, validateStorageClass } from "../../engine/core/validate.ts";
 import { defaultS3Prefix, runBackup } from "../../engine/backup/backup.ts";
 import { type MaxDelete, parseMaxDelete } from "../../engine/backup/backup_guards.ts";
 import { reportExitCode, type SyncReport } from "../../engine/backup/backup_report.ts";
@@ -107,7 +103,7 @@ export default async function backup(
     256,
   );
   const rate = opts.bwlimit ?? defaults.bwlimit;
-  const bwlimit = rate === undefined ? 0 : parseRate(rate, usage("--bwlimit"));
+  const bwlimit = rate === undefined ? 0 : runLimit(parseBwLimit(rate, usage("--bwlimit")), "up");
   const maxDelete: MaxDelete | undefined = opts.maxDelete === undefined
     ? undefined
     : parseMaxDelete(String(opts.maxDelete));

@@ -12,7 +12,8 @@
 import { DEFAULT_CONCURRENCY } from "../../engine/core/concurrency.ts";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
-import { parseRate, validateInt } from "../../engine/core/validate.ts";
+import { validateInt } from "../../engine/core/validate.ts";
+import { parseBwLimit, runLimit } from "../../engine/core/bwlimit.ts";
 import { displayKey, folderKeyPrefix } from "../../engine/core/keys.ts";
 import { parseAt } from "../../engine/s3/versions.ts";
 import { DEFAULT_THAW_DAYS, parseTier } from "../../engine/s3/cold_storage.ts";
@@ -43,7 +44,9 @@ export default async function restore(
     1,
     256,
   );
-  const bwlimit = opts.bwlimit === undefined ? 0 : parseRate(opts.bwlimit, usage("--bwlimit"));
+  const bwlimit = opts.bwlimit === undefined
+    ? 0
+    : runLimit(parseBwLimit(opts.bwlimit, usage("--bwlimit")), "down");
   const at = opts.at === undefined ? undefined : parseAt(String(opts.at));
   const tier = opts.tier === undefined ? "Standard" : parseTier(opts.tier);
   const days = opts.days === undefined

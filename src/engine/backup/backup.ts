@@ -19,6 +19,7 @@ import { recordBackupRun } from "./backup_record.ts";
 import { emptyReport, type SyncReport } from "./backup_report.ts";
 import { BackupRun } from "./backup_run.ts";
 import { Cutoff, type CutoffMode } from "./backup_cutoff.ts";
+import { type BwLimit, followTimetable } from "../core/bwlimit.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
 import { EngineError } from "../core/errors.ts";
 import { type EventSink, newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
@@ -57,8 +58,11 @@ export interface BackupOptions extends FilterOptions {
   hashConcurrency?: number;
   /** Storage class, SSE, multipart threshold and part size. */
   upload?: UploadSettings;
-  /** Combined upload rate limit in bytes per second (0 or undefined: none). */
-  bwlimit?: number;
+  /**
+   * Combined upload rate limit in bytes per second (0 or undefined: none), or a `--bwlimit`
+   * timetable (core/bwlimit.ts) followed while the run goes on.
+   */
+  bwlimit?: number | BwLimit;
   /** Per-file retries (default {@link UPLOAD_RETRY}: 3 attempts, 1 s base backoff with jitter). */
   retry?: RetryPolicy;
   /** `--max-duration`: cut the run off after this many milliseconds (see backup_cutoff.ts). */
@@ -223,6 +227,18 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     report,
     ...(cutoff ? { cutoff } : {}),
   });
+  const timetable = new AbortController();
+  if (typeof opts.bwlimit === "object" && run.limiter) {
+    followTimetable(run.limiter, opts.bwlimit, "up", clock, timetable.signal, (rate) => {
+      events({
+        type: "notice",
+        message: `Bandwidth limit now ${
+          rate > 0 ? `${formatBytes(rate)}/s` : "off"
+        } (--bwlimit timetable).`,
+      });
+      run.progress.refresh();
+    });
+  }
   const onAbort = () => run.controller.abort(req.signal?.reason);
   if (req.signal?.aborted) onAbort();
   req.signal?.addEventListener("abort", onAbort, { once: true });
@@ -304,6 +320,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     throw failure;
   } finally {
     cutoff?.stop();
+    timetable.abort();
     req.signal?.removeEventListener("abort", onAbort);
     report.duration_ms = Math.round(performance.now() - started);
     throttled.flush();

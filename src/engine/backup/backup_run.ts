@@ -13,6 +13,7 @@
 
 import type { S3Client } from "@aws-sdk/client-s3";
 import { BandwidthLimiter } from "../core/bandwidth.ts";
+import type { BwLimit } from "../core/bwlimit.ts";
 import type { PlanItem } from "./backup_plan.ts";
 import type { PlanEntry, SyncReport } from "./backup_report.ts";
 import { type TransferContext, type TransferJob, transferWithRetries } from "./backup_transfer.ts";
@@ -55,7 +56,8 @@ export interface BackupRunConfig {
   concurrency: number;
   hashConcurrency: number;
   upload: UploadSettings;
-  bwlimit: number;
+  /** Bytes per second (0: none), or a timetable (runBackup keeps the limiter on it). */
+  bwlimit: number | BwLimit;
   retry: RetryPolicy;
   etagsNotMd5: boolean;
   manifest: Manifest;
@@ -92,11 +94,17 @@ export class BackupRun {
     this.transferPool = new TaskPool(cfg.concurrency);
     this.slots = new Semaphore(cfg.concurrency);
     const metered = (cfg.cutoff?.options.maxTransfer ?? 0) > 0;
-    if (cfg.bwlimit > 0 || metered) {
-      this.limiter = new BandwidthLimiter(cfg.bwlimit);
+    const limited = typeof cfg.bwlimit !== "number" || cfg.bwlimit > 0;
+    if (limited || metered) {
+      this.limiter = new BandwidthLimiter(typeof cfg.bwlimit === "number" ? cfg.bwlimit : 0);
       if (metered) this.limiter.onTake = (n) => cfg.cutoff!.onSent(n);
     }
-    this.progress = new BackupProgress(cfg.events, cfg.operationId);
+    const limiter = this.limiter;
+    this.progress = new BackupProgress(
+      cfg.events,
+      cfg.operationId,
+      limited && limiter ? () => limiter.bytesPerSecond : undefined,
+    );
     this.#transferSignal = cfg.cutoff
       ? AbortSignal.any([this.controller.signal, cfg.cutoff.signal])
       : this.controller.signal;

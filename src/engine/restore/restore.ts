@@ -21,6 +21,9 @@ import { newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
 import { excludeFilter, type Filter } from "../local/filter.ts";
 import { loadFilter } from "../local/filter_options.ts";
 import { BandwidthLimiter } from "../core/bandwidth.ts";
+import { followTimetable } from "../core/bwlimit.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { formatBytes } from "../../lib/format.ts";
 import { recordRun, type RunStatus } from "../state/history.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import { DEFAULT_THAW_DAYS } from "../s3/cold_storage.ts";
@@ -210,9 +213,28 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
     if (opts.dryRun) {
       status = "dry-run";
     } else {
-      const limiter = opts.bwlimit ? new BandwidthLimiter(opts.bwlimit) : undefined;
+      const bw = opts.bwlimit;
+      const limiter = typeof bw === "object"
+        ? new BandwidthLimiter(0)
+        : bw
+        ? new BandwidthLimiter(bw)
+        : undefined;
+      const timetable = new AbortController();
+      if (limiter && typeof bw === "object") {
+        followTimetable(limiter, bw, "down", systemClock, timetable.signal, (rate) =>
+          sink({
+            type: "notice",
+            message: `Bandwidth limit now ${
+              rate > 0 ? `${formatBytes(rate)}/s` : "off"
+            } (--bwlimit timetable).`,
+          }));
+      }
       const op = newOperationId("restore");
-      await downloadPlanned(opts, plan, root, report, { limiter, op, sink });
+      try {
+        await downloadPlanned(opts, plan, root, report, { limiter, op, sink });
+      } finally {
+        timetable.abort();
+      }
     }
     report.cold = coldSummary(plan, tier, requested);
     for (const it of plan) {

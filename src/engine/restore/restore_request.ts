@@ -12,6 +12,7 @@ import type { EventSink } from "../core/events.ts";
 import type { History, RunStatus } from "../state/history.ts";
 import type { RestorePlanItem, RestoreSource } from "./restore_plan.ts";
 import type { RestoreReport } from "./restore_report.ts";
+import type { BwLimit } from "../core/bwlimit.ts";
 import type { FilterInput, FilterOptions } from "../local/filter_options.ts";
 
 /**
@@ -33,8 +34,8 @@ export interface RestoreOptions
   overwrite?: boolean;
   /** Parallel downloads (default: DEFAULT_CONCURRENCY of core/concurrency.ts). */
   concurrency?: number;
-  /** Bytes per second across all downloads; 0 or undefined: unlimited. */
-  bwlimit?: number;
+  /** Bytes per second across all downloads (0 or undefined: unlimited), or a timetable. */
+  bwlimit?: number | BwLimit;
   /** Restore each key as it was at this time (versioned buckets). */
   at?: Date;
   /**
