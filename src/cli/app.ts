@@ -221,7 +221,8 @@ missing or unverifiable files were found (listed); 130 interrupted.`),
   // schedule, daemon, lifecycle (issue 7)
   const schedule = program.command("schedule")
     .description("scheduled backup jobs: add, list, show, remove, run now, install timers");
-  schedule.command("add").description("save a scheduled backup job (--profile picks its profile)")
+  const scheduleAdd = schedule.command("add")
+    .description("save a scheduled backup job (--profile picks its profile)")
     .argument("<name>", "job name: letters, digits, '.', '_', '-'")
     .requiredOption("--folder <dir>", "the folder to back up")
     .requiredOption("--cron <expr>", "when: 5-field cron, e.g. '0 3 * * *', or @daily/@weekly")
@@ -236,7 +237,10 @@ missing or unverifiable files were found (listed); 130 interrupted.`),
     .option("--storage-class <class>", "e.g. STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE")
     .addOption(new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]))
     .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
-    .option("--bwlimit <rate>", "bandwidth limit, e.g. 10M")
+    .option("--bwlimit <rate>", "bandwidth limit, e.g. 10M, or a timetable '08:00,512K 19:00,10M'")
+    .option("--max-duration <duration>", "cut each run off after DURATION, e.g. 5h (exit 9)")
+    .option("--max-transfer <size>", "cut each run off after sending SIZE, e.g. 10G (exit 9)")
+    .option("--cutoff-mode <mode>", "hard (default), soft or cautious")
     .option("--webhook <url>", "POST the run's JSON report here when it finishes")
     .option("--webhook-file <file>", "read the webhook URL from FILE ('-': stdin), not argv")
     .option("--webhook-token-env <name>", "send a bearer token read from $NAME at each run")
@@ -251,7 +255,8 @@ missing or unverifiable files were found (listed); 130 interrupted.`),
         "failure",
       ]),
     )
-    .option("--replace", "overwrite a job of the same name")
+    .option("--replace", "overwrite a job of the same name");
+  addFilterOptions(scheduleAdd, "schedule")
     .action(act(lazy("./commands/schedule_add.ts")));
   schedule.command("list").description("jobs with their next run and last result")
     .action(act(lazy("./commands/schedule_list.ts")));

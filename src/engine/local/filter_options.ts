@@ -113,7 +113,7 @@ export function validateFilterOptions(o: FilterOptions, ref: FilterFieldRef = fl
       fail(
         ref(list(o.filesFrom).length > 0 ? "filesFrom" : "filesFrom0"),
         `takes exactly the files it lists and cannot be combined with ${
-          others.map((k) => ref(k).field).join(", ")
+          others.map((k) => ref(k).field.split(": ").pop()).join(", ")
         } (as in rclone): filter the list itself instead.`,
       );
     }
