@@ -137,7 +137,10 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
       new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]),
     )
     .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
-    .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K")
+    .option(
+      "--bwlimit <rate>",
+      "bandwidth limit across all uploads, e.g. 10M, or a timetable '08:00,512K 19:00,off'",
+    )
     .option("--max-duration <duration>", "stop the run after DURATION, e.g. 5h, 90m (exit 9)")
     .option("--max-transfer <size>", "stop the run after sending SIZE, e.g. 10G (exit 9)")
     .option(
@@ -171,7 +174,10 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 9 cut
     .option("--exclude <glob>", "skip matching paths (repeatable; ** crosses folders)", collect, [])
     .option("--concurrency <n>", "parallel downloads", String(DEFAULT_CONCURRENCY))
     .option("--at <timestamp>", "restore as it was at this time (versioned buckets; ISO 8601)")
-    .option("--bwlimit <rate>", "bandwidth limit across all downloads, e.g. 10M, 512K")
+    .option(
+      "--bwlimit <rate>",
+      "bandwidth limit across all downloads, e.g. 10M, or a timetable '08:00,512K 19:00,off'",
+    )
     .option("--request-thaw", "request a thaw of GLACIER/DEEP_ARCHIVE objects not yet readable")
     .option("--days <n>", "with --request-thaw: days the thawed copy stays readable (default 7)")
     .addOption(
