@@ -12,13 +12,14 @@ import { helpSettings, reflow } from "./help_format.ts";
 import { suggest } from "../lib/suggest.ts";
 import { VERSION } from "../version.ts";
 import { lazy, type Loader } from "./command_module.ts";
+import { addFilterOptions } from "./filter_flags.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const EXIT_HELP = `
 Exit codes: 0 success, 1 failed, 2 usage error, 3 partial (some files failed), 4 not configured,
 5 invalid credentials or access denied, 6 bucket or key not found, 7 network, 8 refused for
-safety, 130 interrupted.
+safety, 9 cut off by --max-duration or --max-transfer (run again to go on), 130 interrupted.
 
 Settings come from flags, then AWS_* environment variables and ~/.aws files, then the profile
 saved by 'eigen-s3 configure'. Keys are relative to the profile's path prefix.`;
@@ -118,7 +119,7 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
     .action(act(lazy("./commands/history.ts")));
   // -- further commands register below (backup, restore, verify, schedule, daemon, lifecycle, tui) --
   // backup (issue 4)
-  program.command("backup")
+  const backup = program.command("backup")
     .description("back up a folder incrementally (only new and changed files are uploaded)")
     .argument("<local_folder>", "the folder to back up")
     .argument(
@@ -136,7 +137,17 @@ export function buildProgram(run: (cmd: Command, load: Loader) => Promise<void>)
       new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]),
     )
     .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
-    .option("--bwlimit <rate>", "bandwidth limit across all uploads, e.g. 10M, 512K")
+    .option(
+      "--bwlimit <rate>",
+      "bandwidth limit across all uploads, e.g. 10M, or a timetable '08:00,512K 19:00,off'",
+    )
+    .option("--max-duration <duration>", "stop the run after DURATION, e.g. 5h, 90m (exit 9)")
+    .option("--max-transfer <size>", "stop the run after sending SIZE, e.g. 10G (exit 9)")
+    .option(
+      "--cutoff-mode <mode>",
+      "hard (stop uploads now; default), soft (let them finish) or cautious (never pass the size)",
+    );
+  addFilterOptions(backup, "backup")
     .addHelpText(
       "after",
       reflow(`
@@ -145,12 +156,14 @@ defaults to the folder's own name: 'eigen-s3 backup ~/Photos' writes under 'Phot
 Unchanged files are found from a local manifest plus the listing (no request per file);
 symbolic links are not followed. --delete is refused (exit 8) when the folder is missing or
 empty, or when more than --max-delete objects would go; nothing is deleted when a file failed.
-Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 interrupted
-(run again to resume).`),
+--max-duration/--max-transfer cut a run off cleanly: nothing is deleted, the report says what
+was left, and the next run goes on (interrupted multipart uploads resume).
+Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 9 cut off by
+--max-duration or --max-transfer, 130 interrupted (run again to resume).`),
     )
     .action(act(lazy("./commands/backup.ts")));
   // restore + verify (issue 5)
-  program.command("restore")
+  const restore = program.command("restore")
     .description(
       "restore a backed-up prefix into a folder (resumable, verified, never outside the folder)",
     )
@@ -161,7 +174,10 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 i
     .option("--exclude <glob>", "skip matching paths (repeatable; ** crosses folders)", collect, [])
     .option("--concurrency <n>", "parallel downloads", String(DEFAULT_CONCURRENCY))
     .option("--at <timestamp>", "restore as it was at this time (versioned buckets; ISO 8601)")
-    .option("--bwlimit <rate>", "bandwidth limit across all downloads, e.g. 10M, 512K")
+    .option(
+      "--bwlimit <rate>",
+      "bandwidth limit across all downloads, e.g. 10M, or a timetable '08:00,512K 19:00,off'",
+    )
     .option("--request-thaw", "request a thaw of GLACIER/DEEP_ARCHIVE objects not yet readable")
     .option("--days <n>", "with --request-thaw: days the thawed copy stays readable (default 7)")
     .addOption(
@@ -170,7 +186,8 @@ Exit: 0 all backed up, 3 some files failed (listed), 8 refused for safety, 130 i
         "Bulk",
         "Expedited",
       ]),
-    )
+    );
+  addFilterOptions(restore, "restore")
     .addHelpText(
       "after",
       reflow(`
@@ -180,7 +197,7 @@ resume). Unsafe keys ('..', absolute, backslash, NUL, names over 255 bytes) are 
 skipped; symbolic links in LOCAL_FOLDER are never followed.`),
     )
     .action(act(lazy("./commands/restore.ts")));
-  program.command("verify")
+  const verify = program.command("verify")
     .description("compare a folder with its backup (like rclone check)")
     .argument("<local_folder>", "the backed-up folder")
     .argument(
@@ -188,9 +205,15 @@ skipped; symbolic links in LOCAL_FOLDER are never followed.`),
       "backup prefix (default: the folder's name, as for backup; '' for the path prefix itself)",
     )
     .option("--download", "read and hash the stored bytes instead of trusting stored MD5s")
-    .option("--exclude <glob>", "paths the backup excluded (repeatable)", collect, [])
+    .option(
+      "--exclude <glob>",
+      "paths the backup excluded (repeatable; give its filters)",
+      collect,
+      [],
+    )
     .option("--include-hidden", "the backup included hidden files")
-    .option("--concurrency <n>", "parallel checks", String(DEFAULT_CONCURRENCY))
+    .option("--concurrency <n>", "parallel checks", String(DEFAULT_CONCURRENCY));
+  addFilterOptions(verify, "verify")
     .addHelpText(
       "after",
       reflow(`
@@ -204,7 +227,8 @@ missing or unverifiable files were found (listed); 130 interrupted.`),
   // schedule, daemon, lifecycle (issue 7)
   const schedule = program.command("schedule")
     .description("scheduled backup jobs: add, list, show, remove, run now, install timers");
-  schedule.command("add").description("save a scheduled backup job (--profile picks its profile)")
+  const scheduleAdd = schedule.command("add")
+    .description("save a scheduled backup job (--profile picks its profile)")
     .argument("<name>", "job name: letters, digits, '.', '_', '-'")
     .requiredOption("--folder <dir>", "the folder to back up")
     .requiredOption("--cron <expr>", "when: 5-field cron, e.g. '0 3 * * *', or @daily/@weekly")
@@ -219,7 +243,10 @@ missing or unverifiable files were found (listed); 130 interrupted.`),
     .option("--storage-class <class>", "e.g. STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE")
     .addOption(new Option("--sse <mode>", "server-side encryption").choices(["AES256", "aws:kms"]))
     .option("--sse-kms-key-id <id>", "KMS key for --sse aws:kms")
-    .option("--bwlimit <rate>", "bandwidth limit, e.g. 10M")
+    .option("--bwlimit <rate>", "bandwidth limit, e.g. 10M, or a timetable '08:00,512K 19:00,10M'")
+    .option("--max-duration <duration>", "cut each run off after DURATION, e.g. 5h (exit 9)")
+    .option("--max-transfer <size>", "cut each run off after sending SIZE, e.g. 10G (exit 9)")
+    .option("--cutoff-mode <mode>", "hard (default), soft or cautious")
     .option("--webhook <url>", "POST the run's JSON report here when it finishes")
     .option("--webhook-file <file>", "read the webhook URL from FILE ('-': stdin), not argv")
     .option("--webhook-token-env <name>", "send a bearer token read from $NAME at each run")
@@ -234,7 +261,8 @@ missing or unverifiable files were found (listed); 130 interrupted.`),
         "failure",
       ]),
     )
-    .option("--replace", "overwrite a job of the same name")
+    .option("--replace", "overwrite a job of the same name");
+  addFilterOptions(scheduleAdd, "schedule")
     .action(act(lazy("./commands/schedule_add.ts")));
   schedule.command("list").description("jobs with their next run and last result")
     .action(act(lazy("./commands/schedule_list.ts")));

@@ -39,7 +39,9 @@ export class ProgressLine {
       `${p.percentage.toFixed(0)}% (${formatBytes(p.bytes_transferred)} / ${
         formatBytes(p.total_bytes)
       })` +
-      `${files} ${formatRate(rate)} ETA ${eta}  ${p.file_name}`;
+      `${files} ${formatRate(rate)}${
+        p.bwlimit === undefined ? "" : ` (limit ${p.bwlimit > 0 ? formatRate(p.bwlimit) : "off"})`
+      } ETA ${eta}  ${p.file_name}`;
     const width = Math.max(20, this.columns() - 1);
     if (text.length > width) text = text.slice(0, width - 1) + "…";
     this.write(`\r\x1b[2K${text}`);

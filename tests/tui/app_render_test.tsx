@@ -125,7 +125,7 @@ Deno.test("render: a running backup shows the bar, rate, files and the stop ques
     await tick();
     app.stdin.write("/home/me/Photos");
     await tick();
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 7; i++) {
       app.stdin.write("\t");
       await tick(5);
     }

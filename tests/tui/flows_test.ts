@@ -125,7 +125,19 @@ Deno.test("flow: backup shows the plan, asks before deleting, runs, reports", as
   };
   const d = await started(fake);
   try {
-    d.keys("2", "text:/home/me/Photos", "tab", "tab", "tab", "space", "tab", "tab", "tab", "enter");
+    d.keys(
+      "2",
+      "text:/home/me/Photos",
+      "tab",
+      "tab",
+      "tab",
+      "space",
+      "tab",
+      "tab",
+      "tab",
+      "tab",
+      "enter",
+    );
     await d.settle();
     assertEquals(fake.backupRequests[0], {
       profile: "home",
@@ -154,7 +166,7 @@ Deno.test("flow: 'n' at the delete question changes nothing", async () => {
   fake.backupRun = { summary: summary({ deletes: 1 }) };
   const d = await started(fake);
   try {
-    d.keys("2", "text:/home/me/Photos", "tab", "tab", "tab", "tab", "tab", "tab", "enter");
+    d.keys("2", "text:/home/me/Photos", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "enter");
     await d.settle();
     d.keys("n");
     await d.settle();
@@ -171,7 +183,19 @@ Deno.test("flow: a dry run reports and the plan opens with Show plan", async () 
   fake.backupRun = { summary: summary(), outcome: doneOutcome({ status: "dry-run" }) };
   const d = await started(fake);
   try {
-    d.keys("2", "text:/home/me/Photos", "tab", "tab", "space", "tab", "tab", "tab", "tab", "enter");
+    d.keys(
+      "2",
+      "text:/home/me/Photos",
+      "tab",
+      "tab",
+      "space",
+      "tab",
+      "tab",
+      "tab",
+      "tab",
+      "tab",
+      "enter",
+    );
     await d.settle();
     assertEquals(fake.backupRequests[0]?.dryRun, true);
     assertEquals(d.state.backup.transfer.outcome?.status, "dry-run");
@@ -192,7 +216,7 @@ Deno.test("flow: Ctrl+C during a backup asks; y stops cleanly; q is refused mean
   fake.backupRun = { summary: summary(), hang: true };
   const d = await started(fake);
   try {
-    d.keys("2", "text:/home/me/Photos", "tab", "tab", "tab", "tab", "tab", "tab", "enter");
+    d.keys("2", "text:/home/me/Photos", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "enter");
     await new Promise((r) => setTimeout(r, 20));
     assertEquals(d.state.backup.transfer.phase, "running");
     d.keys("q");
@@ -215,7 +239,7 @@ Deno.test("flow: Ctrl+C twice stops and quits with 130; a signal does the same",
     fake.backupRun = { summary: summary(), hang: true };
     const d = await started(fake);
     try {
-      d.keys("2", "text:/home/me/Photos", "tab", "tab", "tab", "tab", "tab", "tab", "enter");
+      d.keys("2", "text:/home/me/Photos", "tab", "tab", "tab", "tab", "tab", "tab", "tab", "enter");
       await new Promise((r) => setTimeout(r, 20));
       if (how === "keys") d.keys("ctrl+c", "ctrl+c");
       else d.dispatch({ type: "signal" });

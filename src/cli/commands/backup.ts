@@ -1,8 +1,10 @@
 /**
  * `eigen-s3 backup LOCAL_FOLDER [S3_PREFIX]`: incremental folder backup (engine/backup/backup.ts).
  * S3_PREFIX defaults to the folder's own name. Flags: --dry-run, --delete, --max-delete,
- * --exclude, --include-hidden, --concurrency, --storage-class, --sse, --sse-kms-key-id,
- * --bwlimit; defaults for concurrency, bwlimit and storage class come from the config file.
+ * --include-hidden, --concurrency, --storage-class, --sse, --sse-kms-key-id, --bwlimit, and the
+ * filter flags (--include, --exclude, --include-from, --exclude-from, --files-from,
+ * --files-from0, --exclude-if-present, --min-size, --max-size, --min-age, --max-age, --dump
+ * filters); defaults for concurrency, bwlimit and storage class come from the config file.
  *
  * Exit: 0 everything backed up, 3 some files failed (listed in `errors`), 8 refused by a
  * delete guard, 130 interrupted; the others per DESIGN.md.
@@ -14,18 +16,16 @@ import { DEFAULT_CONCURRENCY } from "../../engine/core/concurrency.ts";
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
-import {
-  parseRate,
-  validateInt,
-  validateSse,
-  validateStorageClass,
-} from "../../engine/core/validate.ts";
+import { parseBwLimit, runLimit } from "../../engine/core/bwlimit.ts";
+import { validateInt, validateSse, validateStorageClass } from "../../engine/core/validate.ts";
 import { defaultS3Prefix, runBackup } from "../../engine/backup/backup.ts";
 import { type MaxDelete, parseMaxDelete } from "../../engine/backup/backup_guards.ts";
 import { reportExitCode, type SyncReport } from "../../engine/backup/backup_report.ts";
 import { openBackupState } from "../../engine/backup/backup_state.ts";
+import { parseCutoff } from "../../engine/backup/backup_cutoff.ts";
 import { connect, s3Url } from "./common.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
+import { excludedLines, filterInput, filterOptionsOf } from "./filter_common.ts";
 
 const usage = (field: string) => ({ field, code: "UsageError" as const });
 
@@ -66,6 +66,17 @@ function humanSummary(report: SyncReport, folder: string, url: string, verbose: 
       }.`,
     );
   }
+  if (report.cut_off) {
+    const c = report.cut_off;
+    lines.push(
+      `Cut off by --${c.by} after ${
+        formatDuration(c.after_ms)
+      } (${c.mode}): ${c.files_left} file(s) (${formatBytes(c.bytes_left)}) left for the next run${
+        c.deletions_skipped ? `, ${c.deletions_skipped} deletion(s) not made` : ""
+      }. Run the backup again to go on.`,
+    );
+  }
+  lines.push(...excludedLines(report.files_excluded, report.bytes_excluded));
   if (report.errors.length > 0) {
     lines.push(`${report.errors.length} failed (run again to retry them):`);
     for (const e of report.errors) lines.push(`  ${e.path}: ${e.message}`);
@@ -92,7 +103,7 @@ export default async function backup(
     256,
   );
   const rate = opts.bwlimit ?? defaults.bwlimit;
-  const bwlimit = rate === undefined ? 0 : parseRate(rate, usage("--bwlimit"));
+  const bwlimit = rate === undefined ? 0 : runLimit(parseBwLimit(rate, usage("--bwlimit")), "up");
   const maxDelete: MaxDelete | undefined = opts.maxDelete === undefined
     ? undefined
     : parseMaxDelete(String(opts.maxDelete));
@@ -104,6 +115,11 @@ export default async function backup(
     ? undefined
     : validateStorageClass(givenClass, { field: "--storage-class", code: "UsageError" });
   const dryRun = opts.dryRun === true;
+  const cutoff = parseCutoff({
+    maxDuration: opts.maxDuration as string | undefined,
+    maxTransfer: opts.maxTransfer as string | undefined,
+    cutoffMode: opts.cutoffMode as string | undefined,
+  }, (f) => usage(`--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
 
   const s3 = await connect(ctx, { concurrency });
   const { bucket } = s3.settings;
@@ -121,12 +137,15 @@ export default async function backup(
       localFolder,
       s3Prefix,
       options: {
+        ...filterOptionsOf(opts),
         dryRun,
         delete: opts.delete === true,
         maxDelete,
-        exclude: (opts.exclude as string[] | undefined) ?? [],
         includeHidden: opts.includeHidden === true,
         concurrency,
+        maxDuration: cutoff.maxDuration,
+        maxTransfer: cutoff.maxTransfer,
+        cutoffMode: cutoff.mode,
         bwlimit,
         upload: {
           ...(storageClass ? { storageClass } : {}),
@@ -136,6 +155,7 @@ export default async function backup(
       state,
       events: (e) => ctx.out.event(e),
       signal: ctx.signal,
+      input: filterInput(ctx, opts),
     });
     const url = s3Url(bucket, `${s3.settings.pathPrefix}${report.prefix}`);
     ctx.out.result(

@@ -12,7 +12,8 @@
 import { DEFAULT_CONCURRENCY } from "../../engine/core/concurrency.ts";
 import type { CliContext } from "../context.ts";
 import { EngineError } from "../../engine/core/errors.ts";
-import { parseRate, validateInt } from "../../engine/core/validate.ts";
+import { validateInt } from "../../engine/core/validate.ts";
+import { parseBwLimit, runLimit } from "../../engine/core/bwlimit.ts";
 import { displayKey, folderKeyPrefix } from "../../engine/core/keys.ts";
 import { parseAt } from "../../engine/s3/versions.ts";
 import { DEFAULT_THAW_DAYS, parseTier } from "../../engine/s3/cold_storage.ts";
@@ -22,6 +23,7 @@ import type { RestoreReport } from "../../engine/restore/restore_report.ts";
 import { sqliteDownloadRecords } from "../../engine/state/download_records.ts";
 import { sqliteHistory } from "../../engine/state/history.ts";
 import { printableKey } from "../../engine/local/safe_path.ts";
+import { excludedLines, filterInput, filterOptionsOf } from "./filter_common.ts";
 import { connect } from "./common.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
 
@@ -42,7 +44,9 @@ export default async function restore(
     1,
     256,
   );
-  const bwlimit = opts.bwlimit === undefined ? 0 : parseRate(opts.bwlimit, usage("--bwlimit"));
+  const bwlimit = opts.bwlimit === undefined
+    ? 0
+    : runLimit(parseBwLimit(opts.bwlimit, usage("--bwlimit")), "down");
   const at = opts.at === undefined ? undefined : parseAt(String(opts.at));
   const tier = opts.tier === undefined ? "Standard" : parseTier(opts.tier);
   const days = opts.days === undefined
@@ -65,7 +69,8 @@ export default async function restore(
     endpoint,
     dryRun,
     overwrite: opts.overwrite === true,
-    exclude: (opts.exclude as string[] | undefined) ?? [],
+    ...filterOptionsOf(opts),
+    input: filterInput(ctx, opts),
     concurrency,
     bwlimit,
     at,
@@ -144,6 +149,7 @@ function render(
       }; skipped ${report.files_skipped}${skipText}.`,
     );
   }
+  out.push(...excludedLines(report.files_excluded, report.bytes_excluded));
   for (const c of report.cold) {
     const wait = c.expected_wait
       ? `a ${c.tier} thaw takes ${c.expected_wait}`

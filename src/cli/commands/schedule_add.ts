@@ -17,6 +17,7 @@ import { sqliteSlots } from "../../engine/state/job_slots.ts";
 import { parseCron, systemTimezone } from "../../engine/schedule/cron_schedule.ts";
 import { formatDate } from "../../lib/format.ts";
 import { publicJob } from "./schedule_common.ts";
+import { filterOptionsOf } from "./filter_common.ts";
 
 /**
  * The webhook URL from `--webhook URL` or `--webhook-file FILE` (`-`: stdin), so a URL that
@@ -44,6 +45,39 @@ async function webhookUrl(opts: Record<string, unknown>): Promise<string | undef
   return url;
 }
 
+/**
+ * The filter and window fields from flags; list files are made absolute (a job runs from any
+ * folder) and '-' is refused (a job has no standard input).
+ */
+function jobFilterInput(opts: Record<string, unknown>): Record<string, unknown> {
+  const f = filterOptionsOf(opts);
+  const files = (flag: string, list?: readonly string[]) =>
+    list?.map((p) => {
+      if (p === "-") {
+        throw new EngineError(
+          "UsageError",
+          `${flag}: a scheduled job cannot read standard input: give a file.`,
+        );
+      }
+      return resolve(p);
+    });
+  return {
+    include: f.include,
+    include_from: files("--include-from", f.includeFrom),
+    exclude_from: files("--exclude-from", f.excludeFrom),
+    files_from: files("--files-from", f.filesFrom),
+    files_from0: files("--files-from0", f.filesFrom0),
+    exclude_if_present: f.excludeIfPresent,
+    min_size: f.minSize,
+    max_size: f.maxSize,
+    min_age: f.minAge,
+    max_age: f.maxAge,
+    max_duration: opts.maxDuration,
+    max_transfer: opts.maxTransfer,
+    cutoff_mode: opts.cutoffMode,
+  };
+}
+
 /** Runs schedule add. */
 export default async function scheduleAdd(
   ctx: CliContext,
@@ -68,6 +102,7 @@ export default async function scheduleAdd(
     sse: opts.sse,
     sse_kms_key_id: opts.sseKmsKeyId,
     bwlimit: opts.bwlimit,
+    ...jobFilterInput(opts),
     notify: {
       webhook: await webhookUrl(opts),
       ...(opts.webhookTokenEnv !== undefined ? { webhook_token_env: opts.webhookTokenEnv } : {}),

@@ -8,6 +8,7 @@
 
 import type { CliContext } from "../context.ts";
 import { type Job, redactUrl } from "../../engine/schedule/jobs.ts";
+import type { JobFilterFields } from "../../engine/schedule/job_filters.ts";
 import type { JobRunDeps, JobRunResult } from "../../engine/schedule/job_run.ts";
 import { realJobRunDeps } from "../../engine/schedule/job_service.ts";
 import type { EventSink } from "../../engine/core/events.ts";
@@ -42,6 +43,42 @@ export function runSummary(r: JobRunResult): string {
       rep.errors.length ? `, ${rep.errors.length} failed` : ""
     } in ${formatDuration(rep.duration_ms)}`
     : "";
-  return [`${r.status} (exit ${r.exit_code})`, counts, r.error ?? ""].filter((s) => s !== "")
+  const cut = rep?.cut_off
+    ? `cut off by --${rep.cut_off.by}: ${rep.cut_off.files_left} file(s) (${
+      formatBytes(rep.cut_off.bytes_left)
+    }) left for the next run`
+    : "";
+  return [`${r.status} (exit ${r.exit_code})`, counts, cut, r.error ?? ""].filter((s) => s !== "")
     .join(": ");
+}
+
+/** The filter and window settings of a job, as flags ("include *.jpg", "max-duration 5h"). */
+export function jobFilterText(job: JobFilterFields): string[] {
+  const out: string[] = [];
+  const lists: [keyof JobFilterFields, string][] = [
+    ["include", "include"],
+    ["include_from", "include-from"],
+    ["exclude_from", "exclude-from"],
+    ["files_from", "files-from"],
+    ["files_from0", "files-from0"],
+    ["exclude_if_present", "exclude-if-present"],
+  ];
+  for (const [field, flag] of lists) {
+    const v = job[field] as string[] | undefined;
+    if (v?.length) out.push(`${flag} ${v.join(", ")}`);
+  }
+  const texts: [keyof JobFilterFields, string][] = [
+    ["min_size", "min-size"],
+    ["max_size", "max-size"],
+    ["min_age", "min-age"],
+    ["max_age", "max-age"],
+    ["max_duration", "max-duration"],
+    ["max_transfer", "max-transfer"],
+    ["cutoff_mode", "cutoff-mode"],
+  ];
+  for (const [field, flag] of texts) {
+    const v = job[field];
+    if (v !== undefined) out.push(`${flag} ${v}`);
+  }
+  return out;
 }

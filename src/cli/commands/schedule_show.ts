@@ -9,7 +9,7 @@ import { getJob, jobProfile } from "../../engine/schedule/jobs.ts";
 import { parseCron, systemTimezone } from "../../engine/schedule/cron_schedule.ts";
 import { sqliteHistory } from "../../engine/state/history.ts";
 import { formatDate } from "../../lib/format.ts";
-import { publicJob } from "./schedule_common.ts";
+import { jobFilterText, publicJob } from "./schedule_common.ts";
 
 /** Runs schedule show. */
 export default async function scheduleShow(ctx: CliContext, args: unknown[]): Promise<number> {
@@ -43,6 +43,7 @@ export default async function scheduleShow(ctx: CliContext, args: unknown[]): Pr
       job.storage_class ? `storage class ${job.storage_class}` : "",
       job.sse ? `sse ${job.sse}` : "",
       job.bwlimit ? `bwlimit ${job.bwlimit}` : "",
+      ...jobFilterText(job),
     ].filter((s) => s !== "");
     const notify = [
       shown.notify.webhook ? `webhook ${shown.notify.webhook}` : "",

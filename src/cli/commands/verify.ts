@@ -22,6 +22,7 @@ import { sqliteHistory } from "../../engine/state/history.ts";
 import { printableKey } from "../../engine/local/safe_path.ts";
 import { connect } from "./common.ts";
 import { formatBytes, formatDuration } from "../../lib/format.ts";
+import { excludedLines, filterInput, filterOptionsOf } from "./filter_common.ts";
 
 /** Runs verify. */
 export default async function verify(
@@ -50,7 +51,8 @@ export default async function verify(
     localFolder,
     endpoint,
     download: opts.download === true,
-    exclude: (opts.exclude as string[] | undefined) ?? [],
+    ...filterOptionsOf(opts),
+    input: filterInput(ctx, opts),
     includeHidden: opts.includeHidden === true,
     concurrency,
     signal: ctx.signal,
@@ -82,6 +84,7 @@ export default async function verify(
     section("missing locally", r.missing_local);
     section("not verified", r.unverified);
     section("error", r.errors);
+    lines.push(...excludedLines(r.files_excluded, r.bytes_excluded));
     const read = `hashed ${formatBytes(r.bytes_hashed)}${
       r.bytes_downloaded ? `, downloaded ${formatBytes(r.bytes_downloaded)}` : ""
     } in ${formatDuration(r.duration_ms)}`;

@@ -18,9 +18,13 @@ import { planBackup } from "./backup_plan.ts";
 import { recordBackupRun } from "./backup_record.ts";
 import { emptyReport, type SyncReport } from "./backup_report.ts";
 import { BackupRun } from "./backup_run.ts";
+import { Cutoff, type CutoffMode } from "./backup_cutoff.ts";
+import { type BwLimit, followTimetable } from "../core/bwlimit.ts";
+import { formatBytes, formatDuration } from "../../lib/format.ts";
 import { EngineError } from "../core/errors.ts";
 import { type EventSink, newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
-import { excludeMatcher } from "../local/exclude.ts";
+import { type FilterInput, type FilterOptions, loadFilter } from "../local/filter_options.ts";
+import { type Clock, systemClock } from "../../lib/clock.ts";
 import type { History } from "../state/history.ts";
 import { compareKeys, displayKey, folderKeyPrefix } from "../core/keys.ts";
 import { iterateObjects } from "../s3/listing.ts";
@@ -35,16 +39,17 @@ import { walkFolder } from "../local/walk.ts";
 export type { PlanEntry, SyncError, SyncReport } from "./backup_report.ts";
 export { planBackup } from "./backup_plan.ts";
 
-/** The flags of `backup` (DESIGN.md). */
-export interface BackupOptions {
+/**
+ * The flags of `backup` (DESIGN.md), with the filter flags (`include`, `exclude`,
+ * `excludeFrom`, `filesFrom`, `minSize`, `maxAge`, ...: see filter_options.ts).
+ */
+export interface BackupOptions extends FilterOptions {
   /** Plan everything, change nothing (no upload, delete, manifest or history write). */
   dryRun?: boolean;
   /** Delete objects under the prefix that are no longer in the folder (guarded). */
   delete?: boolean;
   /** Most deletions allowed (default 50% of the objects under the prefix). */
   maxDelete?: MaxDelete;
-  /** Globs matched against relative paths; matching files and folders are left out. */
-  exclude?: string[];
   /** Back up dotfiles and dot-folders too. */
   includeHidden?: boolean;
   /** Files transferred at once, and request slots shared by their parts (default {@link DEFAULT_CONCURRENCY}). */
@@ -53,10 +58,19 @@ export interface BackupOptions {
   hashConcurrency?: number;
   /** Storage class, SSE, multipart threshold and part size. */
   upload?: UploadSettings;
-  /** Combined upload rate limit in bytes per second (0 or undefined: none). */
-  bwlimit?: number;
+  /**
+   * Combined upload rate limit in bytes per second (0 or undefined: none), or a `--bwlimit`
+   * timetable (core/bwlimit.ts) followed while the run goes on.
+   */
+  bwlimit?: number | BwLimit;
   /** Per-file retries (default {@link UPLOAD_RETRY}: 3 attempts, 1 s base backoff with jitter). */
   retry?: RetryPolicy;
+  /** `--max-duration`: cut the run off after this many milliseconds (see backup_cutoff.ts). */
+  maxDuration?: number;
+  /** `--max-transfer`: cut the run off once this many bytes were sent. */
+  maxTransfer?: number;
+  /** `--cutoff-mode`: hard (default), soft or cautious. */
+  cutoffMode?: CutoffMode;
 }
 
 /** Where a backup goes: the resolved settings of the run (only these fields are used). */
@@ -88,6 +102,10 @@ export interface BackupRequest {
   job?: string;
   events?: EventSink;
   signal?: AbortSignal;
+  /** Time for ages, --max-duration and --bwlimit timetables (default: the system clock). */
+  clock?: Clock;
+  /** Standard input, for list files given as '-' (CLI only). */
+  input?: FilterInput;
 }
 
 /**
@@ -96,6 +114,30 @@ export interface BackupRequest {
  */
 export function defaultS3Prefix(localFolder: string): string {
   return basename(resolve(localFolder)).normalize("NFC");
+}
+
+/** The run's limits, when any is set; it tells the user (an event) when it cuts the run off. */
+function cutoffOf(
+  opts: BackupOptions,
+  clock: Clock,
+  events: EventSink,
+): Cutoff | undefined {
+  const cutoff = new Cutoff(
+    { maxDuration: opts.maxDuration, maxTransfer: opts.maxTransfer, mode: opts.cutoffMode },
+    clock,
+    (by, mode) => {
+      const limit = by === "max-duration"
+        ? `--max-duration ${formatDuration(opts.maxDuration ?? 0)}`
+        : `--max-transfer ${formatBytes(opts.maxTransfer ?? 0)}`;
+      const then = mode === "hard"
+        ? "uploads in flight stop now (multipart uploads resume next run)"
+        : "no new upload starts; uploads in flight finish";
+      events({ type: "notice", message: `${limit} reached: ${then}.` });
+    },
+  );
+  if (cutoff.active) return cutoff;
+  cutoff.stop();
+  return undefined;
 }
 
 function interrupted(): EngineError {
@@ -155,13 +197,15 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
   const throttled = throttleProgress(req.events ?? NO_EVENTS);
   const events = throttled.sink;
   const target = targetId(endpoint, bucket);
-  const exclude = excludeMatcher(opts.exclude ?? []);
+  const clock = req.clock ?? systemClock;
+  const filter = await loadFilter(opts, clock.now(), req.input);
   const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   if (dryRun && !req.state.manifest.readOnly) {
     // Defence in depth: a dry run never gets a writable manifest.
     throw new EngineError("SdkError", "internal: a dry run needs the read-only manifest");
   }
   const records = dryRun ? undefined : req.state.records;
+  const cutoff = dryRun ? undefined : cutoffOf(opts, clock, events);
   const run = new BackupRun({
     client: req.client,
     bucket,
@@ -181,7 +225,20 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     events,
     operationId: newOperationId("backup"),
     report,
+    ...(cutoff ? { cutoff } : {}),
   });
+  const timetable = new AbortController();
+  if (typeof opts.bwlimit === "object" && run.limiter) {
+    followTimetable(run.limiter, opts.bwlimit, "up", clock, timetable.signal, (rate) => {
+      events({
+        type: "notice",
+        message: `Bandwidth limit now ${
+          rate > 0 ? `${formatBytes(rate)}/s` : "off"
+        } (--bwlimit timetable).`,
+      });
+      run.progress.refresh();
+    });
+  }
   const onAbort = () => run.controller.abort(req.signal?.reason);
   if (req.signal?.aborted) onAbort();
   req.signal?.addEventListener("abort", onAbort, { once: true });
@@ -192,7 +249,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     try {
       const walk = walkFolder(req.localFolder, {
         includeHidden: opts.includeHidden,
-        exclude,
+        filter,
         signal: run.signal,
       });
       const listing = iterateObjects(req.client, bucket, keyPrefix, run.signal);
@@ -200,7 +257,7 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
         keyPrefix,
         delete: opts.delete,
         includeHidden: opts.includeHidden,
-        exclude,
+        filter,
         etagsNotMd5: opts.upload?.sse === "aws:kms",
       });
       for await (const item of plan) {
@@ -213,6 +270,10 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
       }
     }
     await run.drain();
+    if (filter.counts.size > 0) {
+      report.files_excluded = filter.counts.files();
+      report.bytes_excluded = filter.counts.bytes();
+    }
     if (req.signal?.aborted) throw interrupted();
     if (run.fatal) throw run.fatal;
     if (run.foreignKeys > 0) {
@@ -222,7 +283,20 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
           `${run.foreignKeys} object(s) under ${s3Url} have keys no local file maps to (not NFC, or empty/'.'/'..' parts): left alone.`,
       });
     }
-    if (opts.delete) {
+    const cutOff = cutoff?.report(run.deletions.length);
+    if (cutOff) {
+      report.cut_off = cutOff;
+      events({
+        type: "notice",
+        message: `Cut off by --${cutOff.by}: ${cutOff.files_left} file(s) (${
+          formatBytes(cutOff.bytes_left)
+        }) left for the next run${
+          cutOff.deletions_skipped > 0
+            ? `; ${cutOff.deletions_skipped} deletion(s) not made (a cut-off run deletes nothing)`
+            : ""
+        }.`,
+      });
+    } else if (opts.delete) {
       await applyDeletions(run, {
         client: req.client,
         bucket,
@@ -232,9 +306,11 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
         keyPrefix,
         s3Url,
         maxDelete: opts.maxDelete,
+        filtered: filter.active,
       });
     }
-    await sweepStaleUploads(run);
+    // Uploads of earlier runs the cut-off run did not reach are not stale.
+    if (!cutOff) await sweepStaleUploads(run);
     report.duration_ms = Math.round(performance.now() - started);
     report.errors.sort((a, b) => compareKeys(a.key, b.key));
     report.plan?.sort((a, b) => compareKeys(a.key, b.key));
@@ -243,6 +319,8 @@ export async function runBackup(req: BackupRequest): Promise<SyncReport> {
     failure = req.signal?.aborted ? interrupted() : e;
     throw failure;
   } finally {
+    cutoff?.stop();
+    timetable.abort();
     req.signal?.removeEventListener("abort", onAbort);
     report.duration_ms = Math.round(performance.now() - started);
     throttled.flush();

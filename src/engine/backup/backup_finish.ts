@@ -26,6 +26,8 @@ export interface DeletionTarget {
   /** "s3://bucket/prefix/" for messages. */
   s3Url: string;
   maxDelete?: MaxDelete;
+  /** A filter is set (the empty-source guard then names it). */
+  filtered?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function applyDeletions(run: BackupRun, t: DeletionTarget): Promise
     remoteObjects: run.remoteObjects,
     deletions: planned.length,
     maxDelete: t.maxDelete,
+    filtered: t.filtered,
   });
   const pathPrefix = t.pathPrefix;
   const byKey = new Map(planned.map((p) => [p.key, p]));

@@ -40,18 +40,29 @@ export interface DeleteGuardInput {
   localFolder: string;
   /** "s3://bucket/prefix/" for messages. */
   target: string;
-  /** Regular files found in the local folder (after excludes). */
+  /** Regular files found in the local folder (after the filter). */
   localFiles: number;
   /** Objects under the prefix that take part in the backup. */
   remoteObjects: number;
   /** Deletions planned. */
   deletions: number;
   maxDelete?: MaxDelete;
+  /**
+   * A filter is set: when it leaves no file, that is an empty source too (a filter that
+   * matches nothing is never a reason to delete).
+   */
+  filtered?: boolean;
 }
 
 /** Throws UnsafeOperation when the planned deletions must not happen. */
 export function checkDeleteGuards(g: DeleteGuardInput): void {
   if (g.deletions === 0) return;
+  if (g.localFiles === 0 && g.remoteObjects > 0 && g.filtered) {
+    throw new EngineError(
+      "UnsafeOperation",
+      `Refusing to delete: the filters leave no file of '${g.localFolder}' while ${g.target} holds ${g.remoteObjects} object(s) they match (guard: empty source folder). Check the filters with --dry-run (the report counts what each rule left out); run without --delete to keep the objects. Nothing was deleted.`,
+    );
+  }
   if (g.localFiles === 0 && g.remoteObjects > 0) {
     throw new EngineError(
       "UnsafeOperation",

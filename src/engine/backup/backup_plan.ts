@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { ExcludeMatcher } from "../local/exclude.ts";
+import type { Filter } from "../local/filter.ts";
 import { compareKeys } from "../core/keys.ts";
 import type { RemoteObject } from "../s3/listing.ts";
 import type { Manifest, ManifestRow } from "../state/manifest.ts";
@@ -54,8 +54,8 @@ export interface PlanOptions {
   delete?: boolean;
   /** Hidden remote keys are ignored unless this is set (as hidden local files are). */
   includeHidden?: boolean;
-  /** Excluded remote keys are ignored (never deleted), as in rclone. */
-  exclude?: ExcludeMatcher;
+  /** The run's filter: keys it leaves out are ignored and objects it leaves out kept. */
+  filter?: Filter;
   /** Plain ETags are not MD5s (SSE-KMS). */
   etagsNotMd5?: boolean;
 }
@@ -84,14 +84,23 @@ export async function* planBackup(
     e.kind !== "file" && e.isDir
       ? `${prefix}${e.relPath === "" ? "" : `${e.relPath}/`}`
       : `${prefix}${e.relPath}`;
-  const remoteOnly = (o: RemoteObject, reason?: string): PlanItem => ({
-    action: reason || !options.delete ? "keep" : "delete",
-    key: o.key,
-    relPath: o.key.slice(prefix.length),
-    reason: reason ??
-      (options.delete ? "not in the local folder" : "not in the local folder (kept: no --delete)"),
-    remote: o,
-  });
+  const remoteOnly = (o: RemoteObject, why?: string): PlanItem => {
+    // An object the filter leaves out by its size or date is not this run's to delete.
+    const filtered = why === undefined && options.delete
+      ? options.filter?.attributes(o.size, o.lastModified?.getTime())
+      : undefined;
+    const reason = why ?? (filtered ? `kept: left out by ${filtered.label}` : undefined);
+    return {
+      action: reason || !options.delete ? "keep" : "delete",
+      key: o.key,
+      relPath: o.key.slice(prefix.length),
+      reason: reason ??
+        (options.delete
+          ? "not in the local folder"
+          : "not in the local folder (kept: no --delete)"),
+      remote: o,
+    };
+  };
 
   // Key prefixes whose objects are kept, with why. Keys under a prefix are contiguous in the
   // listing, so a prefix is dropped once the listing is past it.
@@ -133,6 +142,11 @@ export async function* planBackup(
         path: entry.path,
         ...(match ? { remote: match } : {}),
       };
+    } else if (entry.kind === "excluded") {
+      // Still there, left out by the filter: what was backed up under its name is kept.
+      const reason = `kept: left out by ${entry.rule}`;
+      if (entry.isDir) kept.push({ prefix: lkey, reason });
+      if (match) yield remoteOnly(match, reason);
     } else if (entry.kind === "skipped") {
       // A link may stand for a folder: what was backed up under its name is kept too.
       const reason = entry.isDir

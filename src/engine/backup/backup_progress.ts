@@ -14,12 +14,23 @@ export class BackupProgress {
   bytesTotal = 0;
   bytesDone = 0;
 
-  constructor(readonly events: EventSink, readonly operationId: string) {}
+  constructor(
+    readonly events: EventSink,
+    readonly operationId: string,
+    /** The bandwidth limit in force, when --bwlimit is set. */
+    readonly limit?: () => number,
+  ) {}
 
   /** A file was scheduled for upload. */
   planned(size: number): void {
     this.filesTotal += 1;
     this.bytesTotal += size;
+  }
+
+  /** A scheduled file will not be uploaded in this run after all (the run was cut off). */
+  dropped(size: number): void {
+    this.filesTotal -= 1;
+    this.bytesTotal -= size;
   }
 
   /** A scheduled file turned out to have another size (it changed). */
@@ -39,15 +50,22 @@ export class BackupProgress {
     this.progress(file);
   }
 
+  #lastFile = "";
+
+  /** Emits the overall progress again (the bandwidth limit changed). */
+  refresh(): void {
+    this.progress(this.#lastFile);
+  }
+
   /** Emits the overall progress, naming the current file. */
   progress(file: string): void {
-    this.events({
-      type: "progress",
-      progress: progressPayload(this.operationId, file, this.bytesDone, this.bytesTotal, {
-        done: this.filesDone,
-        total: this.filesTotal,
-      }),
+    this.#lastFile = file;
+    const progress = progressPayload(this.operationId, file, this.bytesDone, this.bytesTotal, {
+      done: this.filesDone,
+      total: this.filesTotal,
     });
+    if (this.limit) progress.bwlimit = this.limit();
+    this.events({ type: "progress", progress });
   }
 
   fileDone(file: string, bytes: number, action: string): void {

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { EXIT_PARTIAL } from "../core/errors.ts";
+import { EXIT_CUT_OFF, EXIT_PARTIAL } from "../core/errors.ts";
 import type { RunStatus } from "../state/history.ts";
+import type { CutOffReport } from "./backup_cutoff.ts";
 
 /** One file or object that failed. */
 export interface SyncError {
@@ -50,6 +51,21 @@ export interface SyncReport {
   resumed_parts: number;
   /** Stale multipart uploads of earlier runs that were aborted. */
   stale_uploads_aborted: number;
+  /**
+   * Files each filter rule left out, by rule: an exclude pattern as given, or the flag and its
+   * value ("--max-size 2G", "--exclude-if-present .nobackup", "(not matched by --include)");
+   * 0 for a rule that matched nothing. A folder left out whole by an exclude pattern or a marker
+   * counts the files under it; folders outside --include or --files-from are not walked and
+   * not counted. Present when any filter is set.
+   */
+  files_excluded?: Record<string, number>;
+  /** The bytes of those files, by the same rules. */
+  bytes_excluded?: Record<string, number>;
+  /**
+   * Set when --max-duration or --max-transfer cut the run off: which limit, and what was left
+   * for the next run (exit 9; nothing was deleted).
+   */
+  cut_off?: CutOffReport;
   /** Full key prefix the folder was backed up to (relative to the path prefix). */
   prefix: string;
   dry_run: boolean;
@@ -77,13 +93,18 @@ export function emptyReport(prefix: string, dryRun: boolean): SyncReport {
   return r;
 }
 
-/** 0 when every file made it, 3 (partial) when some failed. */
+/**
+ * 0 when every file made it, 3 (partial) when some failed, 9 when the run was cut off by
+ * --max-duration or --max-transfer (3 wins: failed files need a look, a cut-off run only time).
+ */
 export function reportExitCode(report: SyncReport): number {
-  return report.errors.length > 0 ? EXIT_PARTIAL : 0;
+  if (report.errors.length > 0) return EXIT_PARTIAL;
+  return report.cut_off ? EXIT_CUT_OFF : 0;
 }
 
 /** The history status of a finished run. */
 export function reportStatus(report: SyncReport): RunStatus {
   if (report.dry_run) return "dry-run";
-  return report.errors.length > 0 ? "partial" : "success";
+  if (report.errors.length > 0) return "partial";
+  return report.cut_off ? "cut-off" : "success";
 }

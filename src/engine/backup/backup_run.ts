@@ -3,7 +3,8 @@
  * pool and uploads in another (`concurrency` files; their requests share one Semaphore of
  * `concurrency` slots, so memory stays about concurrency x part size), writes a manifest row
  * as each upload completes, retries files with backoff, and stops the run on fatal errors.
- * Deletions and the sweep of stale uploads follow in backup_finish.ts. A dry run resolves the
+ * Deletions and the sweep of stale uploads follow in backup_finish.ts. Once the run is cut off
+ * (backup_cutoff.ts) no upload or hash starts: what is left is counted instead. A dry run resolves the
  * same decisions (hashing and HEAD are read-only) and changes nothing: every mutation below
  * checks `dryRun` again.
  *
@@ -12,6 +13,7 @@
 
 import type { S3Client } from "@aws-sdk/client-s3";
 import { BandwidthLimiter } from "../core/bandwidth.ts";
+import type { BwLimit } from "../core/bwlimit.ts";
 import type { PlanItem } from "./backup_plan.ts";
 import type { PlanEntry, SyncReport } from "./backup_report.ts";
 import { type TransferContext, type TransferJob, transferWithRetries } from "./backup_transfer.ts";
@@ -31,6 +33,7 @@ import { TaskPool } from "../../lib/task_pool.ts";
 import { MULTIPART_THRESHOLD, type UploadSettings } from "../objects/upload.ts";
 import { needsTransfer, rowMatchesRemote, type TransferDecision } from "./needs_transfer.ts";
 import { canRefreshMtime, refreshMtime } from "../objects/refresh_mtime.ts";
+import type { Cutoff } from "./backup_cutoff.ts";
 import type { LocalFile } from "../local/walk.ts";
 
 /** Errors after which the rest of the run cannot succeed either. */
@@ -53,7 +56,8 @@ export interface BackupRunConfig {
   concurrency: number;
   hashConcurrency: number;
   upload: UploadSettings;
-  bwlimit: number;
+  /** Bytes per second (0: none), or a timetable (runBackup keeps the limiter on it). */
+  bwlimit: number | BwLimit;
   retry: RetryPolicy;
   etagsNotMd5: boolean;
   manifest: Manifest;
@@ -63,6 +67,8 @@ export interface BackupRunConfig {
   events: EventSink;
   operationId: string;
   report: SyncReport;
+  /** --max-duration / --max-transfer of the run. */
+  cutoff?: Cutoff;
 }
 
 /** Tracks one run's work and counters. */
@@ -80,13 +86,28 @@ export class BackupRun {
   readonly deletions: PlanItem[] = [];
   readonly progress: BackupProgress;
   #anySuccess = false;
+  /** What uploads listen to: the run's signal, and a hard cut-off. */
+  readonly #transferSignal: AbortSignal;
 
   constructor(readonly cfg: BackupRunConfig) {
     this.hashPool = new TaskPool(cfg.hashConcurrency);
     this.transferPool = new TaskPool(cfg.concurrency);
     this.slots = new Semaphore(cfg.concurrency);
-    if (cfg.bwlimit > 0) this.limiter = new BandwidthLimiter(cfg.bwlimit);
-    this.progress = new BackupProgress(cfg.events, cfg.operationId);
+    const metered = (cfg.cutoff?.options.maxTransfer ?? 0) > 0;
+    const limited = typeof cfg.bwlimit !== "number" || cfg.bwlimit > 0;
+    if (limited || metered) {
+      this.limiter = new BandwidthLimiter(typeof cfg.bwlimit === "number" ? cfg.bwlimit : 0);
+      if (metered) this.limiter.onTake = (n) => cfg.cutoff!.onSent(n);
+    }
+    const limiter = this.limiter;
+    this.progress = new BackupProgress(
+      cfg.events,
+      cfg.operationId,
+      limited && limiter ? () => limiter.bytesPerSecond : undefined,
+    );
+    this.#transferSignal = cfg.cutoff
+      ? AbortSignal.any([this.controller.signal, cfg.cutoff.signal])
+      : this.controller.signal;
   }
 
   get signal(): AbortSignal {
@@ -169,9 +190,18 @@ export class BackupRun {
     });
   }
 
+  /** True (and the file is counted as left) when the run was cut off: nothing more starts. */
+  #cutOff(local: LocalFile, counted: boolean): boolean {
+    const cutoff = this.cfg.cutoff;
+    if (this.cfg.dryRun || !cutoff?.reached) return false;
+    cutoff.left(local.size);
+    if (counted) this.progress.dropped(local.size);
+    return true;
+  }
+
   /** Hashes a file in doubt (and HEADs its object when needed), then skips or uploads it. */
   async #check(item: PlanItem, local: LocalFile): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.#cutOff(local, false)) return;
     const hashStartedAt = Date.now();
     let md5: Awaited<ReturnType<typeof md5File>>;
     try {
@@ -270,7 +300,7 @@ export class BackupRun {
     reason: string,
     job: TransferJob = { key: item.key, local },
   ): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.#cutOff(local, false)) return;
     this.progress.planned(local.size);
     if (this.cfg.dryRun) {
       this.cfg.report.files_uploaded += 1;
@@ -289,7 +319,7 @@ export class BackupRun {
     if (!job.md5 && !job.restat && local.size > threshold) {
       // A multipart upload hashes the whole file first: do that in the hashing pool.
       await this.hashPool.submit(async () => {
-        if (this.stopped) return;
+        if (this.stopped || this.#cutOff(local, true)) return;
         const hashStartedAt = Date.now();
         let h;
         try {
@@ -311,6 +341,20 @@ export class BackupRun {
   /** Uploads one file (with retries) and records the outcome. */
   async #upload(item: PlanItem, job: TransferJob): Promise<void> {
     if (this.stopped || this.cfg.dryRun) return;
+    const cutoff = this.cfg.cutoff;
+    if (cutoff && !cutoff.admit(job.local.size)) {
+      cutoff.left(job.local.size);
+      this.progress.dropped(job.local.size);
+      return;
+    }
+    try {
+      await this.#transfer(item, job);
+    } finally {
+      cutoff?.release(job.local.size);
+    }
+  }
+
+  async #transfer(item: PlanItem, job: TransferJob): Promise<void> {
     this.cfg.events({
       type: "file-start",
       operation_id: this.progress.operationId,
@@ -326,14 +370,21 @@ export class BackupRun {
       retry: this.cfg.retry,
       slots: this.slots,
       limiter: this.limiter,
-      signal: this.signal,
+      signal: this.#transferSignal,
       classify: (e) => this.#classify(e, "upload of", item.key),
       onBytes: (n) => this.progress.sent(item.relPath, n),
       onResize: (n) => this.progress.resized(n),
       onRetry: (attempt, message) => this.progress.retry(item.relPath, attempt, message),
     };
     const r = await transferWithRetries(ctx, job);
-    if (r.kind === "stopped") return;
+    if (r.kind === "stopped") {
+      // Stopped by a hard cut-off: left for the next run (a multipart upload resumes).
+      if (!this.stopped && this.cfg.cutoff?.reached) {
+        this.cfg.cutoff.left(job.local.size);
+        this.progress.dropped(job.local.size);
+      }
+      return;
+    }
     if (r.kind === "vanished") return this.#vanished(r.local, true);
     if (r.kind === "failed") return this.#fileFailed(item, r.local, r.error, true);
     const { outcome } = r;

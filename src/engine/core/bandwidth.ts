@@ -1,5 +1,7 @@
 /**
- * A token-bucket bandwidth limiter shared by all transfers of a run (`--bwlimit`).
+ * A token-bucket bandwidth limiter shared by all transfers of a run (`--bwlimit`). Its rate can
+ * change while transfers run (a `--bwlimit` timetable): 0 means no limit. Every byte taken is
+ * reported to `onTake` (how `--max-transfer` counts what really went out).
  *
  * @module
  */
@@ -10,15 +12,34 @@ import { sleep } from "../../lib/delay.ts";
 
 /** Limits the combined rate of every transfer that takes bytes from it. */
 export class BandwidthLimiter {
-  #tokens: number;
+  #rate = 0;
+  #tokens = 0;
   #last = performance.now();
-  readonly #burst: number;
+  #burst = 64 * 1024;
   #queue: Promise<void> = Promise.resolve();
+  /** Called with the size of every piece taken (bytes about to be sent). */
+  onTake?: (bytes: number) => void;
 
-  /** `bytesPerSecond` > 0; the bucket holds at most a quarter second of traffic (min 64 KiB). */
-  constructor(readonly bytesPerSecond: number) {
-    this.#burst = Math.max(64 * 1024, bytesPerSecond / 4);
+  /**
+   * `bytesPerSecond` >= 0 (0: no limit); the bucket holds at most a quarter second of traffic
+   * (min 64 KiB).
+   */
+  constructor(bytesPerSecond: number) {
+    this.setRate(bytesPerSecond);
     this.#tokens = this.#burst;
+  }
+
+  /** The current limit in bytes per second (0: none). */
+  get bytesPerSecond(): number {
+    return this.#rate;
+  }
+
+  /** Changes the limit from now on (0: none); transfers waiting pick it up within 250 ms. */
+  setRate(bytesPerSecond: number): void {
+    this.#refill(performance.now());
+    this.#rate = Math.max(0, bytesPerSecond);
+    this.#burst = Math.max(64 * 1024, this.#rate / 4);
+    this.#tokens = Math.min(this.#tokens, this.#burst);
   }
 
   /** Waits until `bytes` may be sent. Callers are served in order. */
@@ -28,25 +49,33 @@ export class BandwidthLimiter {
     return turn;
   }
 
+  #refill(now: number): void {
+    if (this.#rate > 0) {
+      this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#rate);
+    }
+    this.#last = now;
+  }
+
   async #wait(bytes: number, signal?: AbortSignal): Promise<void> {
     let need = bytes;
     while (need > 0) {
       throwIfAborted(signal);
-      const now = performance.now();
-      this.#tokens = Math.min(
-        this.#burst,
-        this.#tokens + ((now - this.#last) / 1000) * this.bytesPerSecond,
-      );
-      this.#last = now;
+      this.#refill(performance.now());
+      if (this.#rate === 0) {
+        this.#tokens = this.#burst;
+        this.onTake?.(need);
+        return;
+      }
       // Grant whole pieces (up to a burst) and sleep until one is earned: granting the few bytes
       // earned since the last pass would spin the event loop without ever yielding.
       const want = Math.min(need, this.#burst);
       if (this.#tokens >= want) {
         this.#tokens -= want;
         need -= want;
+        this.onTake?.(want);
         continue;
       }
-      const waitMs = ((want - this.#tokens) / this.bytesPerSecond) * 1000;
+      const waitMs = ((want - this.#tokens) / this.#rate) * 1000;
       await sleep(Math.min(250, Math.max(1, waitMs)), signal);
     }
   }

@@ -47,6 +47,9 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
 /** Exit code when a run finished but some files failed. */
 export const EXIT_PARTIAL = 3;
 
+/** Exit code when a run was cut off by --max-duration or --max-transfer (clean, resumable). */
+export const EXIT_CUT_OFF = 9;
+
 /** Options for {@link EngineError}. */
 export interface EngineErrorOptions {
   /** True when trying the same thing again may succeed (throttling, resets, timeouts). */

@@ -21,6 +21,11 @@ export interface ProgressPayload {
   files_done?: number;
   /** Files the operation will move (backup/restore). */
   files_total?: number;
+  /**
+   * The bandwidth limit in force, bytes per second (0: none at the moment); present when
+   * `--bwlimit` is set (a timetable changes it mid-run).
+   */
+  bwlimit?: number;
 }
 
 /** Everything the engine can report. */

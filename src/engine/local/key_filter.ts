@@ -5,15 +5,15 @@
  * @module
  */
 
-import type { ExcludeMatcher } from "./exclude.ts";
+import type { Filter } from "./filter.ts";
 import { isHiddenPath } from "./walk.ts";
 
 /** What {@link remoteFilter} needs to know. */
 export interface KeyFilterOptions {
   /** Hidden paths (a part starting with ".") take part. */
   includeHidden?: boolean;
-  /** Excluded remote keys are ignored (never deleted), as in rclone. */
-  exclude?: ExcludeMatcher;
+  /** Keys the filter leaves out by name are ignored (never deleted), as in rclone. */
+  filter?: Filter;
 }
 
 /**
@@ -28,7 +28,9 @@ export function remoteFilter(relPath: string, options: KeyFilterOptions): string
   if (relPath.split("/").some((p) => p === "" || p === "." || p === "..")) {
     return "key has empty, '.' or '..' parts and maps to no local path: left alone";
   }
-  if (!options.includeHidden && isHiddenPath(relPath)) return "";
-  if (options.exclude?.excludes(relPath)) return "";
+  if (!options.includeHidden && isHiddenPath(relPath) && !options.filter?.listed(relPath)) {
+    return "";
+  }
+  if (options.filter?.excludes(relPath)) return "";
   return undefined;
 }

@@ -18,8 +18,12 @@
 import { DEFAULT_CONCURRENCY } from "../core/concurrency.ts";
 import { EngineError, EXIT_PARTIAL, isAbortError } from "../core/errors.ts";
 import { newOperationId, NO_EVENTS, throttleProgress } from "../core/events.ts";
-import { excludeMatcher } from "../local/exclude.ts";
+import { excludeFilter, type Filter } from "../local/filter.ts";
+import { loadFilter } from "../local/filter_options.ts";
 import { BandwidthLimiter } from "../core/bandwidth.ts";
+import { followTimetable } from "../core/bwlimit.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { formatBytes } from "../../lib/format.ts";
 import { recordRun, type RunStatus } from "../state/history.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import { DEFAULT_THAW_DAYS } from "../s3/cold_storage.ts";
@@ -68,8 +72,8 @@ export async function planWithEvidence(
   sources: RestoreSource[],
   root: string,
   errors: RestoreError[],
+  filter: Filter = excludeFilter(opts.exclude ?? []),
 ): Promise<RestorePlanItem[]> {
-  const exclude = excludeMatcher(opts.exclude ?? []);
   const local = new Map<string, LocalState>();
   const inspector = new TargetInspector(root);
   let remote = sources;
@@ -77,7 +81,7 @@ export async function planWithEvidence(
     const plan = planRestore(remote, local, {
       keyPrefix: opts.keyPrefix,
       overwrite: opts.overwrite ?? false,
-      exclude,
+      filter,
     });
     if (plan.needs.length === 0) return plan.items;
     const hashes = plan.needs.filter((n) => n.need === "local-md5").length;
@@ -150,6 +154,7 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
   };
 
   try {
+    const filter = await loadFilter(opts, new Date(), opts.input);
     const sources = await (opts.sources
       ? opts.sources(opts.signal)
       : listSources(opts.client, opts.bucket, opts.keyPrefix, opts.at, opts.signal))
@@ -171,7 +176,20 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
       );
     }
     const root = await prepareRoot(opts.localFolder, opts.dryRun ?? false);
-    plan = await planWithEvidence(opts, sources, root, report.errors);
+    plan = await planWithEvidence(opts, sources, root, report.errors, filter);
+    if (filter.counts.size > 0) {
+      for (const it of plan) {
+        if (it.code !== "excluded" || it.path === null) {
+          continue;
+        }
+        const rule = filter.key(it.path) ?? filter.attributes(it.size);
+        if (rule) {
+          filter.counts.add(rule, 1, it.size);
+        }
+      }
+      report.files_excluded = filter.counts.files();
+      report.bytes_excluded = filter.counts.bytes();
+    }
     for (const it of plan) {
       if (ERROR_CODES.has(it.code)) {
         report.errors.push(errorFor(it));
@@ -195,9 +213,28 @@ export async function runRestore(opts: RestoreOptions): Promise<RestoreResult> {
     if (opts.dryRun) {
       status = "dry-run";
     } else {
-      const limiter = opts.bwlimit ? new BandwidthLimiter(opts.bwlimit) : undefined;
+      const bw = opts.bwlimit;
+      const limiter = typeof bw === "object"
+        ? new BandwidthLimiter(0)
+        : bw
+        ? new BandwidthLimiter(bw)
+        : undefined;
+      const timetable = new AbortController();
+      if (limiter && typeof bw === "object") {
+        followTimetable(limiter, bw, "down", systemClock, timetable.signal, (rate) =>
+          sink({
+            type: "notice",
+            message: `Bandwidth limit now ${
+              rate > 0 ? `${formatBytes(rate)}/s` : "off"
+            } (--bwlimit timetable).`,
+          }));
+      }
       const op = newOperationId("restore");
-      await downloadPlanned(opts, plan, root, report, { limiter, op, sink });
+      try {
+        await downloadPlanned(opts, plan, root, report, { limiter, op, sink });
+      } finally {
+        timetable.abort();
+      }
     }
     report.cold = coldSummary(plan, tier, requested);
     for (const it of plan) {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ExcludeMatcher } from "../local/exclude.ts";
+import type { Filter } from "../local/filter.ts";
 import { type DestEntry, keyToRelPath } from "../local/safe_path.ts";
 import { compareWithLocal, type HeadFacts } from "./restore_decision.ts";
 import { needsThaw, type ThawStatus } from "../s3/cold_storage.ts";
@@ -86,7 +86,8 @@ export interface RestorePlanOptions {
   keyPrefix: string;
   /** Replace existing local files that differ. */
   overwrite: boolean;
-  exclude?: ExcludeMatcher;
+  /** Objects it leaves out (by name, or by their size) are skipped as excluded. */
+  filter?: Filter;
   /** Defaults to the running OS (Windows adds file-name rules). */
   os?: typeof Deno.build.os;
 }
@@ -96,6 +97,11 @@ export interface RestorePlan {
   /** One entry per object, in `remote` order; complete only when `needs` is empty. */
   items: RestorePlanItem[];
   needs: EvidenceNeed[];
+}
+
+/** The filter rule that leaves out the object at `path` of `size` bytes (by name or size). */
+function excludedBy(options: RestorePlanOptions, path: string, size: number): string | undefined {
+  return (options.filter?.key(path) ?? options.filter?.attributes(size))?.reason;
 }
 
 function ancestorsOf(paths: Iterable<string>): Set<string> {
@@ -126,7 +132,9 @@ export function planRestore(
   const mapped = remote.map((r) => keyToRelPath(r.key, options.keyPrefix, options.os));
   const candidates: string[] = [];
   mapped.forEach((m, i) => {
-    if (m.kind === "file" && !remote[i]!.deleted && !options.exclude?.excludes(m.relPath)) {
+    if (
+      m.kind === "file" && !remote[i]!.deleted && !excludedBy(options, m.relPath, remote[i]!.size)
+    ) {
       candidates.push(m.relPath);
     }
   });
@@ -157,7 +165,8 @@ export function planRestore(
     if (m.kind === "folder-marker") return skip(null, "folder-marker", "folder marker");
     if (m.kind === "unsafe") return skip(null, "unsafe-key", `unsafe key: ${m.reason}`);
     const path = m.relPath;
-    if (options.exclude?.excludes(path)) return skip(path, "excluded", "excluded by --exclude");
+    const excluded = excludedBy(options, path, r.size);
+    if (excluded) return skip(path, "excluded", `excluded by ${excluded}`);
     if (folders.has(path)) {
       return skip(
         path,

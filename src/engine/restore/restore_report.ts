@@ -52,6 +52,10 @@ export interface RestoreReport {
   files_pending: number;
   /** Per cold storage class; empty when nothing is in cold storage. */
   cold: ColdClassSummary[];
+  /** Objects each filter rule left out, by rule (as backup's `files_excluded`). */
+  files_excluded?: Record<string, number>;
+  /** Their bytes, by the same rules. */
+  bytes_excluded?: Record<string, number>;
 }
 
 const COLD_CODES = new Set(["cold-frozen", "cold-thawing", "thawed"]);

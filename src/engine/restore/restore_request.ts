@@ -12,9 +12,15 @@ import type { EventSink } from "../core/events.ts";
 import type { History, RunStatus } from "../state/history.ts";
 import type { RestorePlanItem, RestoreSource } from "./restore_plan.ts";
 import type { RestoreReport } from "./restore_report.ts";
+import type { BwLimit } from "../core/bwlimit.ts";
+import type { FilterInput, FilterOptions } from "../local/filter_options.ts";
 
-/** Everything a restore needs. */
-export interface RestoreOptions {
+/**
+ * Everything a restore needs. The filter flags apply to the keys below the prefix (name rules,
+ * --files-from) and to the objects' sizes; ages and --exclude-if-present do not apply.
+ */
+export interface RestoreOptions
+  extends Omit<FilterOptions, "minAge" | "maxAge" | "excludeIfPresent"> {
   client: S3Client;
   /** "endpoint|bucket" (resume records). */
   target: string;
@@ -26,11 +32,10 @@ export interface RestoreOptions {
   endpoint?: string;
   dryRun?: boolean;
   overwrite?: boolean;
-  exclude?: readonly string[];
   /** Parallel downloads (default: DEFAULT_CONCURRENCY of core/concurrency.ts). */
   concurrency?: number;
-  /** Bytes per second across all downloads; 0 or undefined: unlimited. */
-  bwlimit?: number;
+  /** Bytes per second across all downloads (0 or undefined: unlimited), or a timetable. */
+  bwlimit?: number | BwLimit;
   /** Restore each key as it was at this time (versioned buckets). */
   at?: Date;
   /**
@@ -44,6 +49,8 @@ export interface RestoreOptions {
   records?: DownloadRecords;
   signal?: AbortSignal;
   onEvent?: EventSink;
+  /** Standard input, for list files given as '-' (CLI only). */
+  input?: FilterInput;
   /** When given, the run is recorded in the history. */
   history?: { store: History; profile: string; job?: string };
 }

@@ -24,7 +24,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { EngineError } from "../core/errors.ts";
 import type { EventSink } from "../core/events.ts";
-import { type ExcludeMatcher, excludeMatcher } from "../local/exclude.ts";
+import { excludeFilter, type Filter } from "../local/filter.ts";
 import { keyToRelPath } from "../local/safe_path.ts";
 import { listPage } from "../s3/listing.ts";
 import { iterateVersions, type ObjectVersion, versionsAt } from "../s3/versions.ts";
@@ -131,7 +131,7 @@ export function selectionLayout(
 export function findCollisions(
   entries: readonly { key: string; origin: number; deleted?: boolean }[],
   keyPrefix: string,
-  exclude?: ExcludeMatcher,
+  exclude?: Filter,
 ): Collision[] {
   type Owner = { key: string; origin: number };
   const files = new Map<string, Owner>();
@@ -232,7 +232,7 @@ async function gather(
   const collisions = findCollisions(
     entries,
     layout.keyPrefix,
-    excludeMatcher(req.exclude ?? []),
+    excludeFilter(req.exclude ?? []),
   );
   if (collisions.length > 0) throw collisionError(collisions);
   const sources = entries.map(({ origin: _, ...s }) => s);

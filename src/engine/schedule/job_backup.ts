@@ -23,7 +23,8 @@ import type { Env } from "../config/paths.ts";
 import { resolveSettings, type SecretLoader } from "../config/settings.ts";
 import { toEngineError } from "../s3/sdk_errors.ts";
 import type { StateDb } from "../state/state_db.ts";
-import { parseRate } from "../core/validate.ts";
+import { parseBwLimit, runLimit } from "../core/bwlimit.ts";
+import { jobCutoff, jobFilterOptions } from "./job_filters.ts";
 
 /** What the real runner needs. */
 export interface JobBackupContext {
@@ -55,7 +56,8 @@ export function createJobBackupRunner(ctx: JobBackupContext): JobBackupRunner {
       field: `jobs.${name}.${field}`,
       code: "ConfigError" as const,
     });
-    const bwlimit = rate === undefined ? 0 : parseRate(rate, ref("bwlimit"));
+    const bwlimit = rate === undefined ? 0 : runLimit(parseBwLimit(rate, ref("bwlimit")), "up");
+    const cutoff = jobCutoff(job, ref);
     const storageClass = job.storage_class ?? defaults.storage_class;
     const target = {
       profile: settings.profileName,
@@ -78,10 +80,13 @@ export function createJobBackupRunner(ctx: JobBackupContext): JobBackupRunner {
           localFolder: job.folder,
           s3Prefix: job.prefix,
           options: {
+            ...jobFilterOptions(job),
             delete: job.delete,
             ...(job.max_delete ? { maxDelete: parseMaxDelete(job.max_delete) } : {}),
-            exclude: job.exclude,
             includeHidden: job.include_hidden,
+            maxDuration: cutoff.maxDuration,
+            maxTransfer: cutoff.maxTransfer,
+            cutoffMode: cutoff.mode,
             concurrency,
             bwlimit,
             upload: {

@@ -13,10 +13,11 @@ import type { ConfigFile } from "../config/config.ts";
 import { parseCron, validateTimezone } from "./cron_schedule.ts";
 import { parseWindow, type TimeWindow } from "./time_window.ts";
 import { parseMaxDelete } from "../backup/backup_guards.ts";
-import { excludeMatcher } from "../local/exclude.ts";
+import { excludeFilter } from "../local/filter.ts";
+import { parseBwLimit } from "../core/bwlimit.ts";
+import { JOB_FILTER_FLAGS, type JobFilterFields, validateJobFilters } from "./job_filters.ts";
 import {
   type FieldRef,
-  parseRate,
   validateInt,
   validateProfileName,
   validateStorageClass,
@@ -40,8 +41,11 @@ export interface JobNotify {
   on?: "always" | "failure";
 }
 
-/** One scheduled backup job, as stored in the config file. */
-export interface Job {
+/**
+ * One scheduled backup job, as stored in the config file; the filter and window fields
+ * (include, files_from, min_size, max_duration, ...) are in job_filters.ts.
+ */
+export interface Job extends JobFilterFields {
   /** Absolute path of the folder to back up. */
   folder: string;
   /** eigen-s3 profile (default: the default profile). */
@@ -63,7 +67,7 @@ export interface Job {
   storage_class?: string;
   sse?: "AES256" | "aws:kms";
   sse_kms_key_id?: string;
-  /** Rate such as "10M" (backup --bwlimit). */
+  /** Rate such as "10M", or a timetable such as "08:00,512K 19:00,10M" (backup --bwlimit). */
   bwlimit?: string;
   notify: JobNotify;
 }
@@ -92,6 +96,7 @@ const FLAG_NAMES: Record<string, string> = {
   sse: "--sse",
   sse_kms_key_id: "--sse-kms-key-id",
   bwlimit: "--bwlimit",
+  ...JOB_FILTER_FLAGS,
   "notify.webhook": "--webhook",
   "notify.webhook_token_env": "--webhook-token-env",
   "notify.webhook_token_file": "--webhook-token-file",
@@ -242,11 +247,12 @@ export function validateJob(raw: unknown, at: JobFieldRef): Job {
     }
     job.exclude = [...r.exclude] as string[];
     try {
-      excludeMatcher(job.exclude);
+      excludeFilter(job.exclude);
     } catch (e) {
       fail(at("exclude"), (e as Error).message.replace(/^--exclude: /, ""));
     }
   }
+  Object.assign(job, validateJobFilters(r, job.exclude, at));
   if (r.max_delete !== undefined && r.max_delete !== null) {
     const text = String(r.max_delete);
     try {
@@ -279,7 +285,7 @@ export function validateJob(raw: unknown, at: JobFieldRef): Job {
   }
   if (r.bwlimit !== undefined && r.bwlimit !== null) {
     const text = String(r.bwlimit);
-    parseRate(text, at("bwlimit"));
+    parseBwLimit(text, at("bwlimit"));
     job.bwlimit = text;
   }
   return job;

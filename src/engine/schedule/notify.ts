@@ -37,6 +37,7 @@ export function desktopText(result: JobRunResult): { title: string; body: string
     failed: "failed",
     interrupted: "was interrupted",
     "dry-run": "dry run finished",
+    "cut-off": "was cut off by its time or size limit (the next run goes on)",
   }[result.status];
   const body = [files, result.error ?? ""].filter((s) => s !== "").join(". ");
   return { title: `eigen-s3: ${result.job} ${what}`, body: body || result.folder };
@@ -121,7 +122,7 @@ export function createNotifier(options: NotifierOptions): JobNotifier {
       const { title, body } = desktopText(result);
       const d = await desktopNotify(title, body, {
         ...options.desktop,
-        urgent: result.status !== "success",
+        urgent: result.status !== "success" && result.status !== "cut-off",
       });
       out.push({
         channel: "desktop",

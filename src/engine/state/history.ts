@@ -10,7 +10,14 @@
 import type { StateDb } from "./state_db.ts";
 
 /** How a run ended. */
-export type RunStatus = "success" | "partial" | "failed" | "interrupted" | "dry-run";
+export type RunStatus =
+  | "success"
+  | "partial"
+  | "failed"
+  | "interrupted"
+  | "dry-run"
+  /** Stopped by --max-duration or --max-transfer; the next run goes on (exit 9). */
+  | "cut-off";
 
 /** One finished run. */
 export interface HistoryRecord {

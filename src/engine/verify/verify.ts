@@ -1,7 +1,7 @@
 /**
  * Verify, like `rclone check`: compares a local folder with the objects under its backup prefix
  * and lists what differs and what is missing on either side. The local side is backup's own
- * walk (same hidden-file, exclude, symlink rules), merged in key order with the listing by the
+ * walk (same hidden-file, filter, symlink rules), merged in key order with the listing by the
  * march (local/march.ts), so memory stays bounded; content is checked by verify_check.ts in a
  * bounded pool.
  *
@@ -23,10 +23,11 @@ import {
   progressPayload,
   throttleProgress,
 } from "../core/events.ts";
-import { excludeMatcher } from "../local/exclude.ts";
+import type { Filter } from "../local/filter.ts";
+import { type FilterInput, type FilterOptions, loadFilter } from "../local/filter_options.ts";
 import { compareKeys } from "../core/keys.ts";
 import { iterateObjects, type RemoteObject } from "../s3/listing.ts";
-import { type LocalError, type LocalFile, walkFolder } from "../local/walk.ts";
+import { type LocalError, type LocalExcluded, type LocalFile, walkFolder } from "../local/walk.ts";
 import { remoteFilter } from "../local/key_filter.ts";
 import { march } from "../local/march.ts";
 import { TaskPool } from "../../lib/task_pool.ts";
@@ -34,8 +35,11 @@ import { toEngineError } from "../s3/sdk_errors.ts";
 import { type History, recordRun, type RunStatus } from "../state/history.ts";
 import { checkContent } from "./verify_check.ts";
 
-/** Everything verify needs. */
-export interface VerifyOptions {
+/**
+ * Everything verify needs. The filter flags (see filter_options.ts) should be the backup's:
+ * what they leave out is not compared and not reported missing on either side.
+ */
+export interface VerifyOptions extends FilterOptions {
   client: S3Client;
   bucket: string;
   /** Full key prefix of the backup ("" or ending in "/"). */
@@ -44,13 +48,14 @@ export interface VerifyOptions {
   endpoint?: string;
   /** Read and hash the remote bytes instead of trusting stored MD5s. */
   download?: boolean;
-  exclude?: readonly string[];
   includeHidden?: boolean;
   /** Parallel checks (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   signal?: AbortSignal;
   onEvent?: EventSink;
   history?: { store: History; profile: string; job?: string };
+  /** Standard input, for list files given as '-' (CLI only). */
+  input?: FilterInput;
 }
 
 /** One file in a verify list. */
@@ -79,6 +84,10 @@ export interface VerifyReport {
   bytes_hashed: number;
   bytes_downloaded: number;
   duration_ms: number;
+  /** Local files each filter rule left out, by rule (as backup's `files_excluded`). */
+  files_excluded?: Record<string, number>;
+  /** Their bytes, by the same rules. */
+  bytes_excluded?: Record<string, number>;
 }
 
 /** What verify returns. */
@@ -99,10 +108,10 @@ interface RemoteRel extends RemoteObject {
  */
 async function* remoteFiles(
   opts: VerifyOptions,
+  filter: Filter,
   unmappable: (item: VerifyItem) => void,
 ): AsyncGenerator<RemoteRel> {
-  const exclude = excludeMatcher(opts.exclude ?? []);
-  const rules = { keyPrefix: opts.keyPrefix, includeHidden: opts.includeHidden, exclude };
+  const rules = { keyPrefix: opts.keyPrefix, includeHidden: opts.includeHidden, filter };
   for await (const o of iterateObjects(opts.client, opts.bucket, opts.keyPrefix, opts.signal)) {
     const rel = o.key.slice(opts.keyPrefix.length);
     const why = remoteFilter(rel, rules);
@@ -116,21 +125,23 @@ async function* remoteFiles(
 }
 
 /**
- * The regular files of backup's walk of `root`; an unreadable entry is passed to `unreadable`
- * as the walk passes it (an unreadable root fails the run).
+ * The regular files of backup's walk of `root`, and what the filter left out by size, age or
+ * marker (still there: its objects are not missing locally); an unreadable entry is passed to
+ * `unreadable` as the walk passes it (an unreadable root fails the run).
  */
 async function* localFiles(
   root: string,
   opts: VerifyOptions,
+  filter: Filter,
   unreadable: (entry: LocalError) => void,
-): AsyncGenerator<LocalFile> {
+): AsyncGenerator<LocalFile | LocalExcluded> {
   const walk = walkFolder(root, {
     includeHidden: opts.includeHidden ?? false,
-    exclude: excludeMatcher(opts.exclude ?? []),
+    filter,
     signal: opts.signal,
   });
   for await (const entry of walk) {
-    if (entry.kind === "file") yield entry;
+    if (entry.kind === "file" || entry.kind === "excluded") yield entry;
     else if (entry.kind === "error") {
       if (entry.relPath === "") throw new EngineError("UsageError", `${root}: ${entry.message}`);
       unreadable(entry);
@@ -225,10 +236,13 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
     }
   };
 
+  let lastFilter: Filter | undefined;
   try {
+    const filter = await loadFilter(opts, new Date(), opts.input);
+    lastFilter = filter;
     const root = await checkRoot(opts.localFolder);
     const unreadable: string[] = [];
-    const local = localFiles(root, opts, (value) => {
+    const local = localFiles(root, opts, filter, (value) => {
       if (value.isDir) unreadable.push(value.relPath + "/");
       report.errors.push({
         path: value.relPath,
@@ -237,15 +251,19 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
         code: "AccessDenied",
       });
     });
-    const remote = remoteFiles(opts, (item) => report.missing_local.push(item));
+    const remote = remoteFiles(opts, filter, (item) => report.missing_local.push(item));
     const pairs = march(local, remote, {
-      localKey: (l) => keyOf(l.relPath),
+      localKey: (l) => keyOf(l.kind === "excluded" && l.isDir ? `${l.relPath}/` : l.relPath),
       remoteKey: (r) => r.key,
     });
     for await (const pair of pairs) {
       if (opts.signal?.aborted) break;
+      if (pair.kind !== "remote-only" && pair.local.kind === "excluded") {
+        if (pair.local.isDir) unreadable.push(`${pair.local.relPath}/`);
+        continue;
+      }
       if (pair.kind === "local-only") {
-        const l = pair.local;
+        const l = pair.local as LocalFile;
         report.missing_remote.push({
           path: l.relPath,
           key: keyOf(l.relPath),
@@ -253,12 +271,13 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
         });
       } else if (pair.kind === "remote-only") {
         const r = pair.remote;
-        if (!unreadable.some((d) => r.rel.startsWith(d))) {
+        const filtered = filter.attributes(r.size, r.lastModified?.getTime());
+        if (!filtered && !unreadable.some((d) => r.rel.startsWith(d))) {
           report.missing_local.push({ path: r.rel, key: r.key, reason: "no local file" });
         }
       } else {
         const { local, remote } = pair;
-        await pool.submit(() => check(local, remote), opts.signal);
+        await pool.submit(() => check(local as LocalFile, remote), opts.signal);
       }
     }
   } catch (e) {
@@ -278,6 +297,10 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
     }
   }
   await pool.drain();
+  if (lastFilter && lastFilter.counts.size > 0) {
+    report.files_excluded = lastFilter.counts.files();
+    report.bytes_excluded = lastFilter.counts.bytes();
+  }
   for (
     const list of [
       report.differences,

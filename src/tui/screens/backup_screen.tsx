@@ -29,7 +29,7 @@ export function BackupScreen(props: { s: AppState }) {
     s,
     destinationPrefix(form.values.folder ?? "", form.values.prefix ?? ""),
   );
-  const panelRows = bodyRows(s.size.rows) - 9;
+  const panelRows = bodyRows(s.size.rows) - 10;
   return (
     <Box flexDirection="column">
       <ScreenTitle text="Backup Manager" />
@@ -46,11 +46,13 @@ export function BackupScreen(props: { s: AppState }) {
           folder: "Enter: browse",
           prefix: "Enter: browse bucket",
           exclude: "globs, e.g. *.tmp **/cache",
+          filters: "the CLI's flags",
         }}
         placeholders={{
           folder: "(choose a folder)",
           prefix: "(the folder's name; / for the root)",
           exclude: "(none)",
+          filters: "(none) e.g. --include '*.jpg' --max-age 90d --max-duration 5h",
         }}
       />
       <Box height={1} />

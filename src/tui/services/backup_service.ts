@@ -15,6 +15,39 @@ import { transferDefaults } from "../../engine/config/transfer_defaults.ts";
 import { targetId } from "../../engine/state/multipart_records.ts";
 import type { BackupRequest, PlanLine, PlannedRun, PlanSummary, RunOutcome } from "./services.ts";
 import { outcomeStatus, thrownOutcome } from "./run_outcome.ts";
+import type { BackupOptions } from "../../engine/backup/backup.ts";
+import { type CutoffOptions, parseCutoff } from "../../engine/backup/backup_cutoff.ts";
+import { type BwLimit, parseBwLimit, runLimit } from "../../engine/core/bwlimit.ts";
+import type { FilterOptions } from "../../engine/local/filter_options.ts";
+import { formatBytes } from "../../lib/format.ts";
+
+/**
+ * The Filters field's values as the engine takes them: filter options, the window, and a
+ * bandwidth limit (errors name the field and the flag).
+ */
+function filterFieldOptions(typed: Record<string, string | string[]>): {
+  filters: FilterOptions;
+  cutoff: CutoffOptions;
+  bwlimit?: number | BwLimit;
+} {
+  const { maxDuration, maxTransfer, cutoffMode, bwlimit, ...filters } = typed;
+  const ref = (flag: string) => ({ field: `Filters: ${flag}`, code: "UsageError" as const });
+  const cutoff = parseCutoff(
+    {
+      maxDuration: maxDuration as string | undefined,
+      maxTransfer: maxTransfer as string | undefined,
+      cutoffMode: cutoffMode as string | undefined,
+    },
+    (f) => ref(`--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+  );
+  return {
+    filters: filters as FilterOptions,
+    cutoff,
+    ...(bwlimit === undefined
+      ? {}
+      : { bwlimit: runLimit(parseBwLimit(bwlimit, ref("--bwlimit")), "up") }),
+  };
+}
 
 const MAX_LINES = 5000;
 
@@ -41,12 +74,17 @@ export async function planBackupRun(
   const { bucket, endpoint, pathPrefix } = s3.settings;
   const target = targetId(endpoint, bucket);
   const localFolder = resolve(req.localFolder);
-  const options = {
+  const typed = filterFieldOptions(req.filters ?? {});
+  const options: BackupOptions = {
+    ...typed.filters,
+    exclude: [...req.excludes, ...(typed.filters.exclude ?? [])],
     delete: req.deleteRemote,
-    exclude: req.excludes,
     includeHidden: req.includeHidden,
     concurrency: defaults.concurrency,
-    bwlimit: defaults.bwlimit,
+    bwlimit: typed.bwlimit ?? defaults.bwlimit,
+    maxDuration: typed.cutoff.maxDuration,
+    maxTransfer: typed.cutoff.maxTransfer,
+    cutoffMode: typed.cutoff.mode,
     upload: defaults.storageClass ? { storageClass: defaults.storageClass } : {},
   };
   const readOnly = await openBackupState({ stateDir: session.stateDir, target, dryRun: true });
@@ -75,6 +113,10 @@ export async function planBackupRun(
   }
   if (preview.errors.length > 0) {
     notes.push(`${preview.errors.length} file(s) cannot be read (see the plan).`);
+  }
+  for (const [rule, n] of Object.entries(preview.files_excluded ?? {})) {
+    const bytes = preview.bytes_excluded?.[rule] ?? 0;
+    notes.push(`Left out by ${rule}: ${n} file(s)${n > 0 ? ` (${formatBytes(bytes)})` : ""}.`);
   }
   if ((preview.plan?.length ?? 0) > MAX_LINES) {
     notes.push(`(the plan view shows the first ${MAX_LINES} entries)`);
@@ -112,7 +154,20 @@ export async function planBackupRun(
           events: sink,
           signal: runSignal,
         });
-        return outcomeOf(report, outcomeStatus(report.errors.length));
+        const outcome = outcomeOf(report, outcomeStatus(report.errors.length));
+        const cut = report.cut_off;
+        if (!cut) return outcome;
+        // Shown as partial until the TUI has a status of its own for a cut-off run.
+        return {
+          ...outcome,
+          status: "partial",
+          errors: [...outcome.errors, {
+            name: `(cut off by --${cut.by})`,
+            message: `${cut.files_left} file(s) (${
+              formatBytes(cut.bytes_left)
+            }) left for the next run; nothing was deleted`,
+          }],
+        };
       } catch (e) {
         return thrownOutcome(e, runSignal, started);
       } finally {

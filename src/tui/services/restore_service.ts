@@ -26,7 +26,8 @@ function outcomeOf(r: RestoreResult, planned: PlanSummary): RunOutcome {
   const rep = r.report;
   const dry = r.status === "dry-run";
   return {
-    status: r.status,
+    // A restore is never cut off (no --max-duration there).
+    status: r.status === "cut-off" ? "partial" : r.status,
     transferred: dry ? planned.transfers : rep.files_downloaded,
     deleted: 0,
     skipped: rep.files_skipped,

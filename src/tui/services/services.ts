@@ -71,6 +71,11 @@ export interface BackupRequest {
   dryRun: boolean;
   includeHidden: boolean;
   excludes: string[];
+  /**
+   * The Filters field: filter flags (`include`, `maxAge`, ...: the engine's FilterOptions names)
+   * and window flags (`maxDuration`, `maxTransfer`, `cutoffMode`, `bwlimit`), as typed.
+   */
+  filters?: Record<string, string | string[]>;
 }
 
 /** One folder or file to restore. */

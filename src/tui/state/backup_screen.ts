@@ -12,6 +12,7 @@ import { type AppState, withEffect, withStatus } from "./app_state.ts";
 import { openFolderPicker } from "./folder_picker.ts";
 import { type FieldSpec, formCommand, newForm, setValue } from "./form.ts";
 import { startPlan } from "./runs.ts";
+import { parseFilterField } from "./filter_field.ts";
 import { isBusy } from "./transfer.ts";
 import { openTree } from "./tree.ts";
 
@@ -29,6 +30,7 @@ export function backupFields(s: AppState): FieldSpec[] {
     },
     { id: "includeHidden", kind: "check", label: "include hidden", row: "options" },
     { id: "exclude", kind: "text", label: "Exclude" },
+    { id: "filters", kind: "text", label: "Filters" },
     { id: "start", kind: "button", label: "Start backup", row: "buttons" },
   ];
   if (s.backup.transfer.summary) {
@@ -39,7 +41,7 @@ export function backupFields(s: AppState): FieldSpec[] {
 
 /** The initial backup form. */
 export function initialBackupForm() {
-  return newForm("folder", { folder: "", prefix: "", exclude: "" }, {
+  return newForm("folder", { folder: "", prefix: "", exclude: "", filters: "" }, {
     dryRun: false,
     deleteRemote: false,
     includeHidden: false,
@@ -61,9 +63,10 @@ export function splitPatterns(text: string): string[] {
   return text.split(/[,\s]+/).map((p) => p.trim()).filter((p) => p !== "");
 }
 
-function requestOf(s: AppState): BackupRequest {
+function requestOf(s: AppState, filters: Record<string, string | string[]>): BackupRequest {
   const f = s.backup.form;
   return {
+    ...(Object.keys(filters).length > 0 ? { filters } : {}),
     profile: s.profile ?? "",
     localFolder: (f.values.folder ?? "").trim(),
     prefix: destinationPrefix(f.values.folder ?? "", f.values.prefix ?? ""),
@@ -82,7 +85,9 @@ function start(s: AppState): AppState {
   if (!s.profile) {
     return withStatus(s, "Set up a profile first (press 1 for S3 configuration).", "error");
   }
-  const r = requestOf(s);
+  const typed = parseFilterField(s.backup.form.values.filters ?? "");
+  if (!typed.ok) return withStatus(s, typed.message, "error");
+  const r = requestOf(s, typed.options);
   if (r.localFolder === "") {
     return withStatus(s, "Choose the local folder to back up first.", "error");
   }

@@ -33,6 +33,24 @@ Deno.test("delete guards: at most 50% by default", () => {
   assertIncludes(e.message, "pass --max-delete 6");
 });
 
+Deno.test("delete guards: a filter that leaves no file is an empty source, whatever --max-delete", () => {
+  const e = assertThrows(
+    () =>
+      checkDeleteGuards({
+        ...base,
+        localFiles: 0,
+        deletions: 1,
+        filtered: true,
+        maxDelete: { percent: 100 },
+      }),
+    EngineError,
+  );
+  assertEquals(e.exitCode, 8);
+  assertIncludes(e.message, "the filters leave no file of '/data/photos'");
+  assertIncludes(e.message, "(guard: empty source folder)");
+  assertIncludes(e.message, "Nothing was deleted.");
+});
+
 Deno.test("delete guards: --max-delete as a count and as a percentage", () => {
   checkDeleteGuards({ ...base, deletions: 9, maxDelete: { count: 9 } });
   assertThrows(

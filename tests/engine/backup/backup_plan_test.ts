@@ -4,7 +4,7 @@ import {
   type PlanItem,
   type PlanOptions,
 } from "../../../src/engine/backup/backup_plan.ts";
-import { excludeMatcher } from "../../../src/engine/local/exclude.ts";
+import { excludeFilter, Filter } from "../../../src/engine/local/filter.ts";
 import { changeId, type ManifestRow, memoryManifest } from "../../../src/engine/state/manifest.ts";
 import type { RemoteObject } from "../../../src/engine/s3/listing.ts";
 import type { LocalEntry, LocalFile } from "../../../src/engine/local/walk.ts";
@@ -205,8 +205,56 @@ const cases: Case[] = [
     local: [file("a")],
     remote: [obj("p/.git/x"), obj("p/a"), obj("p/b.tmp"), obj("p/sub/.DS_Store")],
     rows: [row("p/a")],
-    options: { delete: true, exclude: excludeMatcher(["*.tmp"]) },
+    options: { delete: true, filter: excludeFilter(["*.tmp"]) },
     want: ["skip p/a"],
+  },
+  {
+    name: "files and folders the filter left out keep their objects (never deleted)",
+    local: [
+      file("a"),
+      { kind: "excluded", relPath: "big.iso", path: "/src/big.iso", rule: "--max-size 1G" },
+      {
+        kind: "excluded",
+        relPath: "scratch",
+        path: "/src/scratch",
+        rule: "--exclude-if-present .nobackup",
+        isDir: true,
+      },
+    ],
+    remote: [obj("p/a"), obj("p/big.iso"), obj("p/gone"), obj("p/scratch/x"), obj("p/scratch/y/z")],
+    rows: [row("p/a")],
+    options: { delete: true },
+    want: [
+      "skip p/a",
+      "keep p/big.iso kept: left out by --max-size 1G",
+      "delete p/gone not in the local folder",
+      "keep p/scratch/x kept: left out by --exclude-if-present .nobackup",
+      "keep p/scratch/y/z kept: left out by --exclude-if-present .nobackup",
+    ],
+  },
+  {
+    name: "an object the filter leaves out by its size or date is kept, not deleted",
+    local: [],
+    remote: [obj("p/huge", 5000), obj("p/small", 10)],
+    options: {
+      delete: true,
+      filter: new Filter({ maxSize: { bytes: 1000, text: "1000B" } }),
+    },
+    want: [
+      "keep p/huge kept: left out by --max-size 1000B",
+      "delete p/small not in the local folder",
+    ],
+  },
+  {
+    name: "keys outside --include are left out (never deleted)",
+    local: [file("a.jpg")],
+    remote: [obj("p/a.jpg"), obj("p/b.jpg"), obj("p/notes.txt")],
+    rows: [row("p/a.jpg")],
+    options: {
+      delete: true,
+      filter: new Filter({ rules: [{ kind: "include", pattern: "*.jpg", origin: "--include" }] }),
+    },
+    want: ["skip p/a.jpg", "delete p/b.jpg not in the local folder"],
   },
   {
     name: "with --include-hidden, hidden remote keys take part",

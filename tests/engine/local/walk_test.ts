@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { assertEquals, assertOk } from "../../support/assert.ts";
 import { tempDir, writeFile } from "../../support/test_env.ts";
-import { excludeMatcher } from "../../../src/engine/local/exclude.ts";
+import { excludeFilter } from "../../../src/engine/local/filter.ts";
+import { loadFilter } from "../../../src/engine/local/filter_options.ts";
 import { type LocalEntry, walkFolder, type WalkOptions } from "../../../src/engine/local/walk.ts";
 
 async function walk(root: string, options: WalkOptions = {}): Promise<LocalEntry[]> {
@@ -15,6 +16,8 @@ const line = (e: LocalEntry) =>
     ? `file ${e.relPath}`
     : e.kind === "skipped"
     ? `skipped ${e.relPath}: ${e.reason}`
+    : e.kind === "excluded"
+    ? `excluded ${e.relPath}: ${e.rule}`
     : `error ${e.relPath}: ${e.message}`;
 
 async function sh(cwd: string, script: string): Promise<void> {
@@ -34,7 +37,7 @@ Deno.test("walk: key order, hidden files, excludes, symlinks and a FIFO", async 
     await Deno.symlink(r, join(r, "loop")); // a loop, if it were followed
     await Deno.symlink(join(r, "a0"), join(r, "link-to-file"));
     await sh(r, "mkfifo pipe");
-    const entries = await walk(r, { exclude: excludeMatcher(["*.tmp", "node_modules"]) });
+    const entries = await walk(r, { filter: excludeFilter(["*.tmp", "node_modules"]) });
     assertEquals(entries.map(line), [
       "file a-b",
       "file a.txt",
@@ -136,6 +139,77 @@ Deno.test("walk: a folder that vanishes before it is read is a skipped folder en
       "file d",
     ]);
     assertEquals(seen[2]!.kind === "skipped" && seen[2]!.isDir, true);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+Deno.test("walk with a filter: includes, sizes, ages, markers, and what each rule left out", async () => {
+  const dir = await tempDir();
+  try {
+    const r = dir.path;
+    const files: Record<string, number> = {
+      "a.jpg": 10,
+      "big.jpg": 5000,
+      "b.tmp": 7,
+      "notes.txt": 3,
+      "old.jpg": 20,
+      "cache/c1.jpg": 11,
+      "cache/sub/c2.jpg": 12,
+      "scratch/.nobackup": 0,
+      "scratch/s.jpg": 13,
+      "keep/deep/k.jpg": 14,
+    };
+    for (const [p, n] of Object.entries(files)) await writeFile(join(r, p), "x".repeat(n));
+    const now = new Date();
+    const old = new Date(now.getTime() - 400 * 86_400_000);
+    await Deno.utime(join(r, "old.jpg"), old, old);
+    const filter = await loadFilter({
+      include: ["*.jpg", "*.tmp"],
+      exclude: ["*.tmp", "/cache/**", "nothing-matches"],
+      excludeIfPresent: [".nobackup"],
+      maxSize: "1K",
+      maxAge: "1y",
+    }, now);
+    const entries = await walk(r, { filter });
+    assertEquals(entries.map(line), [
+      "file a.jpg",
+      "file b.tmp", // "+ *.tmp" comes before "- *.tmp": the first match wins
+      "excluded big.jpg: --max-size 1K",
+      "file cache/c1.jpg", // "+ *.jpg" comes before "- /cache/**"
+      "file cache/sub/c2.jpg",
+      "file keep/deep/k.jpg",
+      "excluded old.jpg: --max-age 1y",
+      "excluded scratch: --exclude-if-present .nobackup",
+    ]);
+    assertEquals(filter.counts.files(), {
+      "*.tmp": 0,
+      "/cache/**": 0,
+      "nothing-matches": 0,
+      "(not matched by --include)": 1, // notes.txt
+      "--exclude-if-present .nobackup": 1, // scratch/s.jpg (hidden marker not counted)
+      "--max-size 1K": 1,
+      "--max-age 1y": 1,
+    });
+    assertEquals(filter.counts.bytes()["--max-size 1K"], 5000);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+Deno.test("walk with a filter: a folder left out by an exclude counts the files under it", async () => {
+  const dir = await tempDir();
+  try {
+    const r = dir.path;
+    for (const p of ["a.txt", "node_modules/m/i.js", "node_modules/n.js", "x/node_modules/o.js"]) {
+      await writeFile(join(r, p), "12345");
+    }
+    await writeFile(join(r, "node_modules", ".hidden"), "1");
+    const filter = await loadFilter({ exclude: ["node_modules", "*.log"] }, new Date());
+    const entries = await walk(r, { filter });
+    assertEquals(entries.map(line), ["file a.txt"]);
+    assertEquals(filter.counts.files(), { "node_modules": 3, "*.log": 0 });
+    assertEquals(filter.counts.bytes(), { "node_modules": 15, "*.log": 0 });
   } finally {
     await dir.cleanup();
   }

@@ -11,7 +11,7 @@ import {
   type RestorePlanItem,
   type RestoreSource,
 } from "../../../src/engine/restore/restore_plan.ts";
-import { excludeMatcher } from "../../../src/engine/local/exclude.ts";
+import { excludeFilter } from "../../../src/engine/local/filter.ts";
 
 const MD5_A = "0cc175b9c0f1b6a831c399e269772661";
 const MD5_B = "92eb5ffee6ae2fec3ad71c777531578f";
@@ -133,7 +133,7 @@ function settle(
     const plan = planRestore(remote, local, {
       keyPrefix: "p/",
       overwrite: opts.overwrite ?? false,
-      exclude: excludeMatcher(opts.exclude ?? []),
+      filter: excludeFilter(opts.exclude ?? []),
       os: "linux",
     });
     if (plan.needs.length === 0) return { items: plan.items, rounds };

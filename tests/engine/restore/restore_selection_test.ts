@@ -19,7 +19,7 @@ import {
 import { createS3Client } from "../../../src/engine/s3/client.ts";
 import { EngineError } from "../../../src/engine/core/errors.ts";
 import type { EngineEvent } from "../../../src/engine/core/events.ts";
-import { excludeMatcher } from "../../../src/engine/local/exclude.ts";
+import { excludeFilter } from "../../../src/engine/local/filter.ts";
 import type { History, NewHistoryRecord } from "../../../src/engine/state/history.ts";
 import {
   findCollisions,
@@ -144,7 +144,7 @@ Deno.test("collisions: equal paths after NFC or a file where another item has a 
     assertEquals(findCollisions(entries, "P/"), expected, label);
   }
   assertEquals(
-    findCollisions([e("P/a/b", 0), e("P/a/b/c", 1)], "P/", excludeMatcher(["b"])),
+    findCollisions([e("P/a/b", 0), e("P/a/b/c", 1)], "P/", excludeFilter(["b"])),
     [],
     "an excluded object lands nowhere",
   );

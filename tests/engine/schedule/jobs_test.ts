@@ -137,3 +137,69 @@ Deno.test("readJobs keeps valid jobs and reports invalid ones; getJob names miss
     "Job 'other' does not exist (jobs: good, bad, bad name!): add it with 'eigen-s3 schedule add other --folder DIR --cron EXPR'.",
   );
 });
+
+Deno.test("filter and window fields: kept, checked, and turned into backup options", async () => {
+  const { jobCutoff, jobFilterOptions } = await import(
+    "../../../src/engine/schedule/job_filters.ts"
+  );
+  const job = validateJob(
+    {
+      folder: "/data/photos",
+      cron: "@daily",
+      include: ["*.jpg"],
+      exclude: ["*.tmp"],
+      exclude_from: ["/etc/eigen/excludes.txt"],
+      exclude_if_present: [".nobackup"],
+      min_size: "1K",
+      max_age: "90d",
+      max_duration: "5h",
+      max_transfer: "10G",
+      cutoff_mode: "SOFT",
+      bwlimit: "08:00,512K 19:00,10M Sat-00:00,off",
+    },
+    cfg,
+  );
+  assertEquals(job.cutoff_mode, "soft");
+  assertEquals(jobFilterOptions(job), {
+    exclude: ["*.tmp"],
+    include: ["*.jpg"],
+    excludeFrom: ["/etc/eigen/excludes.txt"],
+    excludeIfPresent: [".nobackup"],
+    minSize: "1K",
+    maxAge: "90d",
+  });
+  assertEquals(jobCutoff(job, cfg), {
+    maxDuration: 5 * 3_600_000,
+    maxTransfer: 10 * 1024 ** 3,
+    mode: "soft",
+  });
+  const cases: [Record<string, unknown>, string][] = [
+    [{ min_size: "10" }, "/c/s3-config.json: jobs.photos.min_size: '10' needs a unit"],
+    [{ max_age: "soon" }, "/c/s3-config.json: jobs.photos.max_age: 'soon' is not an age"],
+    [{ files_from: ["list.txt"] }, "jobs.photos.files_from: 'list.txt' must be an absolute path"],
+    [
+      { files_from: ["/l.txt"], include: ["*.jpg"] },
+      "jobs.photos.files_from: takes exactly the files it lists and cannot be combined with jobs.photos.include",
+    ],
+    [
+      { cutoff_mode: "gentle" },
+      "jobs.photos.cutoff_mode: 'gentle' must be hard, soft or cautious.",
+    ],
+    [{ max_duration: "1 fortnight" }, "jobs.photos.max_duration: '1 fortnight' is not a duration"],
+    [{ bwlimit: "08:00,fast" }, "jobs.photos.bwlimit: 'fast' is not a rate"],
+    [{ include: "*.jpg" }, "jobs.photos.include: must be a list of texts."],
+  ];
+  for (const [extra, message] of cases) {
+    const e = assertThrows(
+      () => validateJob({ folder: "/d", cron: "@daily", ...extra }, cfg),
+      EngineError,
+    );
+    assertEquals(e.code, "ConfigError");
+    assertEquals(e.message.includes(message), true, `${JSON.stringify(extra)}: ${e.message}`);
+  }
+  const flag = assertThrows(
+    () => validateJob({ folder: "/d", cron: "@daily", max_size: "big" }, flagJobRef),
+    EngineError,
+  );
+  assertEquals(flag.message.startsWith("--max-size: 'big' is not a size"), true, flag.message);
+});

@@ -92,3 +92,50 @@ Deno.test(s3Test("verify: walk rules, unverified multipart objects, --download")
     raw.destroy();
   }
 });
+
+Deno.test(
+  s3Test("verify with the backup's filters: what they leave out is not missing on either side"),
+  async () => {
+    const raw = rawClient();
+    const bucket = await createTestBucket(raw, "vflt");
+    const s3 = createS3Client(testSettings(bucket.name));
+    const dir = await tempDir();
+    try {
+      const root = join(dir.path, "src");
+      await writeFile(join(root, "a.txt"), "alpha");
+      await writeFile(join(root, "huge.bin"), "x".repeat(3000));
+      await writeFile(join(root, "scratch/.nobackup"), "");
+      await writeFile(join(root, "scratch/s.txt"), "scratch");
+      const put = (key: string, body: string) =>
+        raw.send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: body }));
+      await put("v/a.txt", "alpha");
+      await put("v/scratch/old.txt", "backed up before the marker was put there");
+      await put("v/notes.md", "outside --include");
+      const base = { client: s3.client, bucket: bucket.name, keyPrefix: "v/", localFolder: root };
+
+      const plain = await runVerify(base);
+      assertEquals(plain.report.missing_remote.map((m) => m.path), ["huge.bin", "scratch/s.txt"]);
+      assertEquals(plain.report.missing_local.map((m) => m.path), ["notes.md", "scratch/old.txt"]);
+
+      const filtered = await runVerify({
+        ...base,
+        include: ["*.txt", "*.bin"],
+        maxSize: "2K",
+        excludeIfPresent: [".nobackup"],
+      });
+      assertEquals(filtered.report.missing_remote, []);
+      assertEquals(filtered.report.missing_local, []);
+      assertEquals([filtered.exitCode, filtered.report.files_matched], [0, 1]);
+      assertEquals(filtered.report.files_excluded, {
+        "(not matched by --include)": 0,
+        "--exclude-if-present .nobackup": 1,
+        "--max-size 2K": 1,
+      });
+    } finally {
+      s3.destroy();
+      await bucket.drop();
+      raw.destroy();
+      await dir.cleanup();
+    }
+  },
+);

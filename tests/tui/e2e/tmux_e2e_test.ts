@@ -77,7 +77,7 @@ Deno.test(e2e("tui e2e: configure, back up, browse, restore, history at 80x24"),
     await app.keys("Escape", "2");
     await app.waitFor("Backup Manager");
     await app.type(fixture);
-    await app.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter");
+    await app.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter");
     screen = await app.waitFor(/Done in .*: 4 uploaded/);
     assertIncludes(screen, "/Pictures -> s3://");
 
@@ -152,7 +152,7 @@ Deno.test(
       await app.waitFor(`default │ ${bucket.name}`);
       await app.keys("2");
       await app.type(fixture);
-      await app.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter");
+      await app.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter");
       await app.waitFor(/\d+\/160 files/);
       await app.waitForVar("alternate_on", "1");
       await app.keys("C-c");
